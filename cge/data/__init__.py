@@ -1,0 +1,1 @@
+"""Base data: schema, readers, aggregation, cleaning, tariffs, elasticities, built datasets."""
