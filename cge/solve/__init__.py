@@ -1,0 +1,1 @@
+"""Solve path: Pyomo model -> compiled CasADi residuals and Jacobian -> Ipopt; diagnostics."""
