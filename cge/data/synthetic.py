@@ -22,11 +22,13 @@ def synthetic_dataset(regions: list[str], sectors: list[str], factors: tuple[str
                       intermediates: bool = True, tariff: float = 0.0, seed: int = 0,
                       symmetric: bool = False, fd_shares: tuple[float, float, float] = (0.6, 0.2, 0.2),
                       esub_dm: float = 2.0, esub_mm: float = 4.0, esub_va: float = 1.0,
-                      trade_share: float = 0.25) -> xr.Dataset:
+                      trade_share: float = 0.25, balanced_trade: bool = False,
+                      sizes: list[float] | None = None) -> xr.Dataset:
     """A balanced base dataset with the given regions, sectors and factors.
 
     ``symmetric=True`` makes every region identical (same output, costs and bilateral
-    trade); ``tariff`` is a uniform benchmark tariff on goods; the elasticities form
+    trade); ``balanced_trade=True`` makes bilateral flows symmetric, so every trade
+    balance is zero; ``sizes`` scales each region's output; ``tariff`` is a uniform benchmark tariff on goods; the elasticities form
     one set named ``synthetic``.
     """
     rng = np.random.default_rng(seed)
@@ -38,7 +40,7 @@ def synthetic_dataset(regions: list[str], sectors: list[str], factors: tuple[str
             return np.broadcast_to(base, shape).copy()
         return rng.uniform(0.8, 1.2, size=shape)
 
-    output = 1000.0 * draw(ns, nr)
+    output = 1000.0 * draw(ns, nr) * np.asarray(sizes or [1.0] * nr)[None, :]
     a_dom = (0.25 / ns) * draw(ns, ns, nr) if intermediates else np.zeros((ns, ns, nr))
     a_imp = (0.08 / ns) * draw(ns, ns, nr) if intermediates else np.zeros((ns, ns, nr))
     int_dom = a_dom * output[None, :, :]
@@ -49,10 +51,14 @@ def synthetic_dataset(regions: list[str], sectors: list[str], factors: tuple[str
         dest[:, k, k] = 0.0
     dest /= dest.sum(axis=2, keepdims=True)
     trade = trade_share * output[:, :, None] * dest          # (i, s, r)
+    if balanced_trade:  # symmetric bilateral flows: every region's trade balances
+        trade = 0.5 * (trade + trade.transpose(0, 2, 1))
     tariff_rate = np.full((ns, nr, nr), tariff)
     for k in range(nr):
         tariff_rate[:, k, k] = 0.0
     imports = trade.sum(axis=1)                              # (i, r)
+    used = int_imp.sum(axis=1)                               # imported inputs may use at most
+    int_imp *= np.minimum(1.0, 0.6 * imports / np.where(used > 0, used, 1.0))[:, None, :]  # 60% of imports
     tbar = np.divide((tariff_rate * trade).sum(axis=1), imports,
                      out=np.zeros_like(imports), where=imports > 0)
     fd_dom_tot = output - int_dom.sum(axis=1) - trade.sum(axis=2)

@@ -53,10 +53,12 @@ class Solver:
     """Compiled solver for one model structure; re-solves as instruments change."""
 
     def __init__(self, cgem: CGEModel, backend: str = "cyipopt",
-                 tolerance: float = DEFAULT_TOLERANCE, max_steps: int = 16) -> None:
+                 tolerance: float = DEFAULT_TOLERANCE, max_steps: int = 16,
+                 options: dict[str, object] | None = None) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
         self.cgem, self.backend, self.tolerance, self.max_steps = cgem, backend, tolerance, max_steps
+        self.options = dict(options or {})
         start = time.perf_counter()
         name, key = cgem.dropped
         dropped = getattr(cgem.model, name)[key] if key != () else None
@@ -68,11 +70,11 @@ class Solver:
     # ---- one Ipopt call --------------------------------------------------------------
     def _call(self, x0: np.ndarray, p: np.ndarray) -> BackendResult:
         if self.backend == "cyipopt":
-            return solve_cyipopt(self.compiled, x0, p)
+            return solve_cyipopt(self.compiled, x0, p, self.options)
         if self.backend == "casadi":
-            return solve_casadi(self.compiled, x0, p)
+            return solve_casadi(self.compiled, x0, p, self.options)
         self.compiled.store(x0)
-        return solve_pyomo(self.cgem.model)
+        return solve_pyomo(self.cgem.model, self.options)
 
     def _ok(self, res: BackendResult, p: np.ndarray) -> tuple[bool, float, int]:
         resid, row = residual_norm(self.compiled, res.x, p)
