@@ -1,0 +1,67 @@
+"""`cge data ...`: build base datasets from raw WIOD and inspect them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from cge.errors import CGEError, CGEInputError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="Build and inspect base datasets (WIOD 2013 release).")
+
+ALL_MAPPINGS = ("default", "tiny", "full")
+
+
+def _fail(exc: CGEError) -> typer.Exit:
+    """Print a user error in one line and return the exit to raise."""
+    typer.echo(f"error: {exc}", err=True)
+    return typer.Exit(exc.exit_code)
+
+
+@app.command()
+def build(
+    mapping: str = typer.Option("default", help="mapping name (default, tiny, full) or YAML file"),
+    year: int = typer.Option(2011, help="WIOD year, 1995-2011"),
+    wiod_dir: Optional[Path] = typer.Option(
+        None, help="shared data folder holding wiod2013/ (default: ../shared/data or $CGE_DATA_DIR)"),
+    out: Optional[Path] = typer.Option(None, help="output .nc file (default: calibration/datasets/)"),
+    all_: bool = typer.Option(False, "--all", help="build the default, tiny and full datasets"),
+) -> None:
+    """Build a base dataset from raw WIOD; an existing file is replaced only on success."""
+    from cge.data.build import build as build_dataset
+
+    if all_ and out is not None:
+        raise _fail(CGEInputError("--out cannot be combined with --all"))
+    try:
+        for name in (ALL_MAPPINGS if all_ else (mapping,)):
+            path = build_dataset(name, year, wiod_dir, out)
+            typer.echo(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
+    except CGEError as exc:
+        raise _fail(exc) from None
+
+
+@app.command()
+def summary(
+    dataset: str = typer.Argument("default", help="dataset name (default, tiny, full) or .nc path"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON instead of tables"),
+    pair: Optional[str] = typer.Option(None, help="A,B: also print the imports of A from B"),
+) -> None:
+    """Print regions, sectors, factors, base year, source, world totals and trade by region."""
+    from cge.data.datasets import load_dataset
+    from cge.data.summary import format_summary, summarize
+
+    try:
+        pair_codes = None
+        if pair is not None:
+            parts = [p.strip() for p in pair.split(",")]
+            if len(parts) != 2 or not all(parts):
+                raise CGEInputError(f"--pair must be IMPORTER,EXPORTER (two region codes), got {pair!r}")
+            pair_codes = (parts[0], parts[1])
+        result = summarize(load_dataset(dataset), pair_codes)
+    except CGEError as exc:
+        raise _fail(exc) from None
+    typer.echo(json.dumps(result, indent=2) if as_json else format_summary(result))

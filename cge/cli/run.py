@@ -1,0 +1,123 @@
+"""`cge run`, `cge info` and `cge bench`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cge.cli.common import echo_json, user_errors
+
+
+def run(
+    scenario: str = typer.Argument(..., help="scenario YAML file, or the name of one in scenarios/"),
+    out: Path = typer.Option(Path("results"), help="folder for <name>.nc and <name>/*.csv"),
+    backend: str = typer.Option("cyipopt", help="cyipopt | casadi | pyomo"),
+    as_json: bool = typer.Option(False, "--json", help="print the headline results as JSON"),
+) -> None:
+    """Solve a scenario, write its results, print welfare and GDP by region."""
+    from cge.results import spillover_summary
+    from cge.runner import run_scenario
+
+    with user_errors():
+        ds = run_scenario(scenario, out_dir=out, backend=backend)
+    name = ds.attrs["scenario_name"]
+    headline = {
+        r: {"ev_usd_million": float(ds.ev_usd_million.sel(region=r)),
+            "ev_pct": float(ds.ev_pct.sel(region=r)),
+            "real_gdp_pct": float(ds.real_gdp_pct.sel(region=r)),
+            "tot_pct": float(ds.tot_pct.sel(region=r))}
+        for r in ds.region.values
+    }
+    if as_json:
+        echo_json({"scenario": name, "results_file": str(out / f"{name}.nc"), "regions": headline,
+                   "solver": {k: ds.attrs[k] for k in ("solver_status", "solver_iterations",
+                                                         "max_residual", "solve_seconds")}}, json.dumps)
+        return
+    table = Table(title=f"{name}: welfare and GDP ({ds.attrs['dataset_title']}, "
+                        f"elasticities {ds.attrs['elasticity_set']})")
+    for col in ("region", "EV (USD m)", "EV (% income)", "real GDP (%)", "ToT (%)"):
+        table.add_column(col, justify="right" if col != "region" else "left")
+    for r, v in headline.items():
+        table.add_row(str(r), f"{v['ev_usd_million']:,.0f}", f"{v['ev_pct']:.3f}",
+                      f"{v['real_gdp_pct']:.3f}", f"{v['tot_pct']:.3f}")
+    console = Console()
+    console.print(table)
+    spill = spillover_summary(ds)
+    if not spill.empty:
+        gains = ", ".join(spill.loc[spill.outcome == "gains", "region"]) or "none"
+        loses = ", ".join(spill.loc[spill.outcome == "loses", "region"]) or "none"
+        console.print(f"third countries gaining: {gains}; losing: {loses}")
+    console.print(f"solver: {ds.attrs['solver_status'][:40]}, {ds.attrs['solver_iterations']} iterations, "
+                  f"max residual {ds.attrs['max_residual']:.1e}, {ds.attrs['solve_seconds']:.2f} s; "
+                  f"results: {out / (name + '.nc')}")
+
+
+def info(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
+    """List datasets (built or not), their regions and sectors, elasticity sets, closures, scenarios."""
+    from cge.data.datasets import DATASET_FILES, dataset_path, load_dataset
+    from cge.errors import CGEInputError
+    from cge.scenario import SCENARIO_DIR
+
+    datasets = {}
+    for name in DATASET_FILES:
+        try:
+            ds = load_dataset(dataset_path(name))
+        except CGEInputError:
+            datasets[name] = {"built": False}
+            continue
+        datasets[name] = {"built": True, "title": ds.attrs.get("title", ""),
+                          "regions": [str(r) for r in ds.region.values],
+                          "sectors": [str(s) for s in ds.sector.values],
+                          "elasticity_sets": [str(e) for e in ds.elasticity_set.values]}
+    doc = {
+        "datasets": datasets,
+        "closures": {"capital": ["mobile", "sector_specific"],
+                     "labour": ["full_employment", "fixed_real_wage"],
+                     "trade_balance": ["fixed"],
+                     "numeraire": ["world_output_price", "<REGION>_cpi"]},
+        "shock_types": ["import_tariff", "export_tax", "export_quota", "output_tax", "iceberg",
+                        "productivity"],
+        "scenarios": sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml")),
+    }
+    if as_json:
+        echo_json(doc, json.dumps)
+        return
+    for name, d in datasets.items():
+        if d["built"]:
+            typer.echo(f"dataset {name}: {d['title']}\n  regions: {' '.join(d['regions'])}\n"
+                       f"  sectors: {' '.join(d['sectors'])}\n  elasticity sets: {' '.join(d['elasticity_sets'])}")
+        else:
+            typer.echo(f"dataset {name}: not built (cge data build --mapping {name})")
+    for k, v in doc["closures"].items():
+        typer.echo(f"closure {k}: {' | '.join(v)}")
+    typer.echo(f"shock types: {', '.join(doc['shock_types'])}")
+    typer.echo(f"scenarios: {', '.join(doc['scenarios'])}")
+
+
+def bench(
+    datasets: list[str] = typer.Argument(None, help="datasets to time (default: tiny default)"),
+    backend: str = typer.Option("cyipopt", help="cyipopt | casadi"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """Time build, compile and solves (benchmark, 25% US-China tariffs, a re-solve) per dataset."""
+    from cge.bench import run_benchmark
+
+    out = []
+    with user_errors():
+        for name in datasets or ["tiny", "default"]:
+            out.append(run_benchmark(name, backend=backend))
+    if as_json:
+        echo_json(out, json.dumps)
+        return
+    for r in out:
+        typer.echo(f"{r['dataset']}: {r['regions']} regions x {r['sectors']} sectors, "
+                   f"{r['variables']} variables, {r['jacobian_nonzeros']} Jacobian nonzeros, "
+                   f"peak memory {r['peak_memory_mb']:.0f} MB")
+        for phase, v in r["phases"].items():
+            its = f", {v['iterations']} iterations" if "iterations" in v else ""
+            typer.echo(f"  {phase:<10} {v['seconds']:8.3f} s{its}")

@@ -1,0 +1,180 @@
+"""Run a scenario end to end: scenario -> dataset -> calibrated model -> solve -> results.
+
+Built and compiled models are cached per process by their structure (dataset file,
+elasticity set, critical-input elasticities, closure and quota flows), so a batch
+worker or an interactive session builds and compiles each structure once and every
+further scenario only changes instrument values and re-solves.  Every run starts
+from the benchmark (instruments and warm start), so results do not depend on the
+order in which scenarios are run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import xarray as xr
+
+from cge import __version__
+from cge.data.datasets import DATASET_FILES, dataset_path, load_dataset
+from cge.model.build import CGEModel, build_model
+from cge.model.calibration import calibrate
+from cge.results import collect_results
+from cge.scenario import Scenario, load_scenario, quota_flows, table_paths
+from cge.shocks import apply_shocks
+from cge.solve.solver import Solver
+
+
+@dataclass
+class CachedModel:
+    """A built model and its compiled solver, with timings of the two phases."""
+
+    cgem: CGEModel
+    solver: Solver
+    build_seconds: float
+    compile_seconds: float
+
+
+_CACHE: dict[tuple, CachedModel] = {}
+
+
+def code_version() -> str:
+    """Package version plus the git commit when run from a checkout."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, timeout=5, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return f"{__version__}+{commit}" if commit else __version__
+
+
+def resolve_dataset_path(name: str, base: Path | None = None) -> Path:
+    """A named dataset, or a path relative to the scenario file's folder."""
+    if name in DATASET_FILES or base is None or Path(name).is_absolute():
+        return dataset_path(name)
+    return dataset_path(base / name)
+
+
+def structure_key(sc: Scenario, dataset_path: Path, regions: list[str], sectors: list[str]) -> tuple:
+    """What determines a model's structure: everything except instrument values."""
+    return (str(dataset_path), sc.elasticities, tuple(sorted(sc.esub_crit.items())),
+            sc.closure.model_dump_json(), tuple(quota_flows(sc, regions, sectors)))
+
+
+def get_model(sc: Scenario, backend: str = "cyipopt") -> tuple[CachedModel, bool]:
+    """The cached model for the scenario's structure, building it if needed."""
+    path = resolve_dataset_path(sc.dataset, base=sc.path.parent if sc.path else None)
+    ds = load_dataset(path)
+    regions = [str(r) for r in ds["region"].values]
+    sectors = [str(s) for s in ds["sector"].values]
+    key = structure_key(sc, path, regions, sectors) + (backend,)
+    if key in _CACHE:
+        return _CACHE[key], True
+    start = time.perf_counter()
+    bench = calibrate(ds, sc.elasticities, esub_crit=sc.esub_crit)
+    cgem = build_model(bench, sc.closure, quota_flows(sc, regions, sectors))
+    built = time.perf_counter() - start
+    solver = Solver(cgem, backend=backend)
+    cached = CachedModel(cgem=cgem, solver=solver, build_seconds=built,
+                         compile_seconds=solver.compile_seconds)
+    _CACHE[key] = cached
+    return cached, False
+
+
+def scenario_hash(scenario: str | Path | Scenario) -> str:
+    """Content hash of a scenario's inputs: file text, tariff tables, dataset file, code version."""
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    h = hashlib.sha256()
+    h.update(sc.text.encode() or sc.model_dump_json().encode())
+    for p in table_paths(sc):
+        h.update(p.read_bytes() if p.exists() else b"missing")
+    path = resolve_dataset_path(sc.dataset, base=sc.path.parent if sc.path else None)
+    h.update(path.read_bytes())
+    h.update(code_version().encode())
+    return h.hexdigest()[:16]
+
+
+def solve_scenario(sc: Scenario, backend: str = "cyipopt") -> xr.Dataset:
+    """Solve a validated scenario and return its results Dataset."""
+    cached, reused = get_model(sc, backend)
+    cgem, solver = cached.cgem, cached.solver
+    from cge.shocks import reset_instruments
+
+    reset_instruments(cgem)
+    solver.reset()
+    record = apply_shocks(cgem, sc)
+    report = solver.solve()
+    b = cgem.benchmark
+    attrs = {
+        "scenario_name": sc.name,
+        "scenario_description": sc.description.strip(),
+        "scenario_sources": sc.sources,
+        "scenario_yaml": sc.text or sc.model_dump_json(),
+        "dataset": sc.dataset,
+        "dataset_title": b.dataset_attrs.get("title", ""),
+        "dataset_source": b.dataset_attrs.get("source", ""),
+        "base_year": b.dataset_attrs.get("base_year", ""),
+        "elasticity_set": sc.elasticities,
+        "esub_crit": sc.esub_crit,
+        "closure": sc.closure.describe(),
+        "code_version": code_version(),
+        "input_hash": scenario_hash(sc) if sc.path else "",
+        "model_reused": int(reused),
+        "build_seconds": cached.build_seconds,
+        "compile_seconds": cached.compile_seconds,
+        "instrument_changes": json.dumps({k: len(v) for k, v in record.changes.items()}),
+        **report.as_attrs(),
+    }
+    return collect_results(cgem, attrs, record.shocked_regions())
+
+
+def write_results(ds: xr.Dataset, out_dir: Path) -> Path:
+    """Write ``<out>/<name>.nc`` and ``<out>/<name>/<variable>.csv`` atomically."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    name = ds.attrs["scenario_name"]
+    target = out_dir / f"{name}.nc"
+    fd, tmp = tempfile.mkstemp(suffix=".nc.tmp", dir=out_dir)
+    os.close(fd)
+    try:
+        ds.to_netcdf(tmp, engine="h5netcdf")
+        csv_dir = out_dir / name
+        tmp_dir = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out_dir))
+        for var in ds.data_vars:
+            ds[var].to_dataframe().reset_index().to_csv(tmp_dir / f"{var}.csv", index=False)
+        if csv_dir.exists():
+            old = out_dir / f".{name}.old"
+            os.replace(csv_dir, old)
+            os.replace(tmp_dir, csv_dir)
+            for f in old.iterdir():
+                f.unlink()
+            old.rmdir()
+        else:
+            os.replace(tmp_dir, csv_dir)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+def run_scenario(scenario: str | Path | Scenario, out_dir: Path | None = None,
+                 backend: str = "cyipopt") -> xr.Dataset:
+    """Load, solve and (if ``out_dir``) write one scenario; returns its results."""
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    ds = solve_scenario(sc, backend)
+    if out_dir is not None:
+        write_results(ds, Path(out_dir))
+    return ds
+
+
+def load_results(path: str | Path) -> xr.Dataset:
+    """Open a results NetCDF file written by :func:`write_results`."""
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        return ds.load()

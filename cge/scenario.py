@@ -1,0 +1,272 @@
+"""Scenario files: YAML -> validated :class:`Scenario` -> instrument changes on a built model.
+
+A scenario names its base dataset, elasticity set and closure and lists shocks
+(docs/scenarios.md, "Scenario language").  Validation happens in two steps:
+the file's shape and value ranges by pydantic when it is read, and every region,
+sector and group name against the dataset when the shocks are resolved.  Either
+step raises :class:`~cge.errors.CGEInputError` with one line naming the field and
+the allowed values.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from cge.errors import CGEInputError
+from cge.model.closure import Closure
+
+Selector = Union[str, list[str]]
+ALL = "all"
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO_DIR = ROOT / "scenarios"
+
+
+class _Shock(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _RateShock(_Shock):
+    """A rate instrument: set a level, add points, or scale the power (1 + t)."""
+
+    rate_pct: float | None = None
+    add_pct_points: float | None = None
+    scale_power: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_mode(self) -> "_RateShock":
+        given = [k for k in ("rate_pct", "add_pct_points", "scale_power") if getattr(self, k) is not None]
+        if getattr(self, "table", None) is None and len(given) != 1:
+            raise ValueError("give exactly one of rate_pct, add_pct_points, scale_power")
+        if self.rate_pct is not None and self.rate_pct <= -100:
+            raise ValueError(f"rate_pct must be above -100 (got {self.rate_pct})")
+        return self
+
+
+class ImportTariff(_RateShock):
+    """Ad valorem import tariff of importers on goods from exporters."""
+
+    type: Literal["import_tariff"]
+    importers: Selector = ALL
+    exporters: Selector = ALL
+    sectors: Selector = ALL
+    table: str | None = None
+    mode: Literal["rate_pct", "add_pct_points"] = "add_pct_points"
+
+
+class ExportTax(_RateShock):
+    """Ad valorem export tax of exporters on goods to importers."""
+
+    type: Literal["export_tax"]
+    exporters: Selector = ALL
+    importers: Selector = ALL
+    sectors: Selector = ALL
+
+
+class ExportQuota(_Shock):
+    """Quantity limit on bilateral exports relative to the benchmark; -100 is a ban."""
+
+    type: Literal["export_quota"]
+    exporters: Selector = ALL
+    importers: Selector = ALL
+    sectors: Selector = ALL
+    change_pct: float = Field(ge=-100)
+
+
+class OutputTax(_RateShock):
+    """Ad valorem output tax (negative = subsidy) on producers."""
+
+    type: Literal["output_tax"]
+    regions: Selector = ALL
+    sectors: Selector = ALL
+
+
+class Iceberg(_Shock):
+    """Non-tariff trade cost: the iceberg factor is multiplied by 1 + change_pct/100."""
+
+    type: Literal["iceberg"]
+    exporters: Selector = ALL
+    importers: Selector = ALL
+    sectors: Selector = ALL
+    change_pct: float = Field(gt=-100)
+
+
+class Productivity(_Shock):
+    """Hicks-neutral productivity change in percent."""
+
+    type: Literal["productivity"]
+    regions: Selector = ALL
+    sectors: Selector = ALL
+    change_pct: float = Field(gt=-100)
+
+
+Shock = Annotated[Union[ImportTariff, ExportTax, ExportQuota, OutputTax, Iceberg, Productivity],
+                  Field(discriminator="type")]
+SHOCK_TYPES = ("import_tariff", "export_tax", "export_quota", "output_tax", "iceberg", "productivity")
+
+
+class Scenario(BaseModel):
+    """A validated scenario file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    description: str
+    sources: list[str] = Field(default_factory=list)
+    dataset: str = "default"
+    elasticities: str = "gtap"
+    closure: Closure = Field(default_factory=Closure)
+    groups: dict[str, list[str]] = Field(default_factory=dict)
+    esub_crit: dict[str, float] = Field(default_factory=dict)
+    shocks: list[Shock] = Field(default_factory=list)
+    path: Path | None = Field(default=None, exclude=True)
+    text: str = Field(default="", exclude=True)
+
+    @model_validator(mode="after")
+    def _crit_range(self) -> "Scenario":
+        for sec, val in self.esub_crit.items():
+            if val < 0:
+                raise ValueError(f"esub_crit.{sec} must be >= 0 (got {val})")
+        return self
+
+
+def _format_validation_error(source: str, err: ValidationError) -> str:
+    first = err.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"] if p not in SHOCK_TYPES)
+    msg = first["msg"].replace("Value error, ", "")
+    if first["type"] == "union_tag_invalid":
+        msg = f"unknown shock type; allowed: {', '.join(SHOCK_TYPES)}"
+    elif first["type"] == "extra_forbidden":
+        msg = "unknown field"
+    return f"{source}: field '{loc or 'scenario'}': {msg}"
+
+
+def resolve_scenario_path(name_or_path: str | Path) -> Path:
+    """A scenario file path, or the name of a file in ``scenarios/``."""
+    p = Path(name_or_path)
+    if p.exists():
+        return p
+    candidate = SCENARIO_DIR / f"{name_or_path}.yaml"
+    if candidate.exists():
+        return candidate
+    names = sorted(f.stem for f in SCENARIO_DIR.glob("*.yaml"))
+    raise CGEInputError(f"scenario '{name_or_path}': no such file; built-in scenarios: {', '.join(names)}")
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Read and validate a scenario YAML file."""
+    path = resolve_scenario_path(name_or_path)
+    text = path.read_text()
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise CGEInputError(f"{path.name}: malformed YAML{where}") from None
+    if not isinstance(raw, dict):
+        raise CGEInputError(f"{path.name}: a scenario must be a YAML mapping with name, description, shocks")
+    try:
+        sc = Scenario.model_validate(raw)
+    except ValidationError as err:
+        raise CGEInputError(_format_validation_error(path.name, err)) from None
+    if sc.name != path.stem:
+        raise CGEInputError(f"{path.name}: field 'name': '{sc.name}' must equal the file name '{path.stem}'")
+    return sc.model_copy(update={"path": path.resolve(), "text": text})
+
+
+def scenario_from_dict(raw: dict, source: str = "scenario") -> Scenario:
+    """Validate a scenario given as a dict (for programmatic use and tests)."""
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as err:
+        raise CGEInputError(_format_validation_error(source, err)) from None
+
+
+def table_paths(sc: Scenario) -> list[Path]:
+    """Tariff table files a scenario reads, resolved relative to the scenario file."""
+    base = sc.path.parent if sc.path else Path.cwd()
+    return [(base / s.table).resolve() for s in sc.shocks
+            if isinstance(s, ImportTariff) and s.table is not None]
+
+
+def read_tariff_table(path: Path, field: str) -> pd.DataFrame:
+    """Read a tariff table (importer, exporter, sector, rate_pct)."""
+    if not path.exists():
+        raise CGEInputError(f"{field}: tariff table '{path}' does not exist")
+    try:
+        df = pd.read_csv(path, dtype={"importer": str, "exporter": str, "sector": str})
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError):
+        raise CGEInputError(f"{field}: tariff table '{path.name}' is not a readable CSV") from None
+    need = ["importer", "exporter", "sector", "rate_pct"]
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise CGEInputError(f"{field}: tariff table '{path.name}' lacks columns {missing}; "
+                            f"required: {', '.join(need)}")
+    if not np.issubdtype(df["rate_pct"].dtype, np.number) or df["rate_pct"].isna().any():
+        raise CGEInputError(f"{field}: tariff table '{path.name}' column rate_pct must be numbers")
+    return df[need]
+
+
+def split_parents(attrs: dict[str, str]) -> dict[str, str]:
+    """Sectors split off a parent in the dataset (child -> parent)."""
+    return json.loads(attrs.get("split_parents", "{}"))
+
+
+def quota_flows(sc: Scenario, regions: list[str], sectors: list[str]) -> list[tuple[str, str, str]]:
+    """Bilateral flows (sector, exporter, importer) that carry a non-ban export quota."""
+    flows: set[tuple[str, str, str]] = set()
+    for k, s in enumerate(sc.shocks):
+        if isinstance(s, ExportQuota) and s.change_pct > -100:
+            sel = Selection(sc, regions, sectors, f"shocks[{k}]")
+            for i in sel.sectors(s.sectors, "sectors"):
+                for e in sel.regions(s.exporters, "exporters"):
+                    for m in sel.regions(s.importers, "importers"):
+                        if e != m:
+                            flows.add((i, e, m))
+    return sorted(flows)
+
+
+class Selection:
+    """Resolve region and sector selectors of one shock against a dataset."""
+
+    def __init__(self, sc: Scenario, regions: list[str], sectors: list[str], where: str) -> None:
+        self.sc, self.all_regions, self.all_sectors, self.where = sc, regions, sectors, where
+        for g, members in sc.groups.items():
+            for r in members:
+                if r not in regions:
+                    raise CGEInputError(f"groups.{g}: unknown region '{r}'; allowed: {', '.join(regions)}")
+
+    def regions(self, sel: Selector, field: str) -> list[str]:
+        items = [sel] if isinstance(sel, str) else list(sel)
+        out: list[str] = []
+        for it in items:
+            if it == ALL:
+                out += self.all_regions
+            elif it in self.sc.groups:
+                out += self.sc.groups[it]
+            elif it in self.all_regions:
+                out.append(it)
+            else:
+                groups = f"; groups: {', '.join(self.sc.groups)}" if self.sc.groups else ""
+                raise CGEInputError(f"{self.where}.{field}: unknown region '{it}'; allowed: "
+                                    f"{', '.join(self.all_regions)}, all{groups}")
+        return list(dict.fromkeys(out))
+
+    def sectors(self, sel: Selector, field: str) -> list[str]:
+        items = [sel] if isinstance(sel, str) else list(sel)
+        out: list[str] = []
+        for it in items:
+            if it == ALL:
+                out += self.all_sectors
+            elif it in self.all_sectors:
+                out.append(it)
+            else:
+                raise CGEInputError(f"{self.where}.{field}: unknown sector '{it}'; allowed: "
+                                    f"{', '.join(self.all_sectors)}, all")
+        return list(dict.fromkeys(out))
