@@ -40,4 +40,21 @@ def test_factor_income_splits_net_value_added(default):
         - default["int_imp"].sum("commodity") - default["int_tariff"]
     assert float(abs(total - net).max()) < 1e-6
     us = fi.sel(region="USA").sum("sector")
-    assert float(us.sel(factor="LAB") / us.sum()) == pytest.approx(0.59984, rel=1e-9)
+    assert float(us.sel(factor="LAB") / us.sum()) == pytest.approx(0.592656255, rel=1e-9)
+
+
+def test_every_wiod_economy_has_its_own_share():
+    """Each of the 41 WIOD economies (incl. RoW) has a (country, *) row, so none falls back to (*, *)."""
+    shares = load_labour_shares()
+    own = set(shares.country[shares.industry == "*"])
+    wiod = {"AUS", "AUT", "BEL", "BGR", "BRA", "CAN", "CHN", "CYP", "CZE", "DEU", "DNK", "ESP", "EST",
+            "FIN", "FRA", "GBR", "GRC", "HUN", "IDN", "IND", "IRL", "ITA", "JPN", "KOR", "LTU", "LUX",
+            "LVA", "MEX", "MLT", "NLD", "POL", "PRT", "ROM", "RUS", "SVK", "SVN", "SWE", "TUR", "TWN",
+            "USA", "RoW"}
+    assert wiod - own == set()
+
+
+def test_china_uses_its_penn_world_table_share(default):
+    """China's labour income is PWT 10.0 labsh 2011 (0.549982905) times its net value added, not the US share."""
+    cn = default["factor_income"].sel(region="CHN").sum("sector")
+    assert float(cn.sel(factor="LAB") / cn.sum()) == pytest.approx(0.549982905, rel=1e-9)
