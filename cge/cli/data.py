@@ -29,17 +29,25 @@ def build(
     wiod_dir: Optional[Path] = typer.Option(
         None, help="shared data folder holding wiod2013/ (default: ../shared/data or $CGE_DATA_DIR)"),
     out: Optional[Path] = typer.Option(None, help="output .nc file (default: calibration/datasets/)"),
-    all_: bool = typer.Option(False, "--all", help="build the default, tiny and full datasets"),
+    all_: bool = typer.Option(False, "--all", help="build the default, tiny, full and critical datasets"),
+    critical: bool = typer.Option(False, "--critical",
+                                  help="split REE, MAG, SEMI out of the default dataset (calibration/splits)"),
 ) -> None:
     """Build a base dataset from raw WIOD; an existing file is replaced only on success."""
     from cge.data.build import build as build_dataset
+    from cge.data.datasets import DATASET_FILES, dataset_path
+    from cge.data.split import build_critical_dataset
 
-    if all_ and out is not None:
-        raise _fail(CGEInputError("--out cannot be combined with --all"))
+    if (all_ or critical) and out is not None:
+        raise _fail(CGEInputError("--out cannot be combined with --all or --critical"))
     try:
-        for name in (ALL_MAPPINGS if all_ else (mapping,)):
+        for name in (ALL_MAPPINGS if all_ else () if critical else (mapping,)):
             path = build_dataset(name, year, wiod_dir, out)
             typer.echo(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
+        if all_ or critical:
+            target = dataset_path("default").parent / DATASET_FILES["critical"]
+            build_critical_dataset(dataset_path("default"), target)
+            typer.echo(f"wrote {target} ({target.stat().st_size / 1e3:.0f} kB)")
     except CGEError as exc:
         raise _fail(exc) from None
 

@@ -17,6 +17,7 @@ DATASET_FILES: dict[str, str] = {
     "default": "wiod2011_12x15.nc",
     "tiny": "wiod2011_3x3.nc",
     "full": "wiod2011_41x35.nc",
+    "critical": "wiod2011_12x18_critical.nc",
 }
 
 
@@ -27,7 +28,8 @@ def dataset_path(name_or_path: str | Path) -> Path:
         path = repo_root() / "calibration" / "datasets" / DATASET_FILES[key]
         if not path.is_file():
             raise CGEInputError(f"dataset {key!r} is not built yet: {path} missing "
-                                f"(run: cge data build --mapping {key})")
+                                f""
+                                  f"(run: cge data build {'--critical' if key == 'critical' else '--mapping ' + key})")
         return path
     path = Path(name_or_path)
     if not path.is_file():

@@ -565,6 +565,8 @@ def build_critical_dataset(default_path: str | Path, out_path: str | Path,
     ds.attrs["title"] = f"{base.attrs.get('title', 'base dataset')} with critical inputs split " \
                         f"({n_reg} regions x {n_sec} sectors)"
     tmp = out_path.with_name(f".{out_path.name}.tmp")
+    for var in ds.variables.values():  # drop encodings read from the source file: they would
+        var.encoding = {}              # truncate the new, longer labels to the old string width
     encoding = {v: {"zlib": True, "complevel": 4} for v in ds.data_vars}
     try:
         ds.to_netcdf(tmp, engine="h5netcdf", encoding=encoding)

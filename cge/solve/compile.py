@@ -1,10 +1,11 @@
 """Compile a Pyomo model into CasADi functions for residuals and the sparse Jacobian.
 
-The Pyomo expression tree of every active equality constraint is walked once and
-rebuilt as a CasADi SX expression, with the Pyomo variables as the CasADi decision
-vector ``x`` and every mutable Pyomo parameter (the policy instruments) as the
-CasADi parameter vector ``p``.  Named Pyomo expressions are translated once and
-shared, so the SX graph keeps the model's common sub-expressions.  The result is
+The Pyomo expression tree of every active equality constraint is walked once
+(recorded on a :class:`~cge.solve.tape.Tape`) and rebuilt as one CasADi SX graph,
+with the Pyomo variables as the CasADi decision vector ``x`` and every mutable
+Pyomo parameter (the policy instruments) as the CasADi parameter vector ``p``.
+Named Pyomo expressions are recorded once and shared, so the SX graph keeps the
+model's common sub-expressions.  The result is
 built once per model structure; a scenario only changes ``p``.
 """
 
@@ -17,10 +18,8 @@ from dataclasses import dataclass
 import casadi as ca
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.core.expr.numvalue import native_numeric_types
 
-_UNARY = {"exp": ca.exp, "log": ca.log, "sqrt": ca.sqrt, "log10": ca.log10,
-          "sin": ca.sin, "cos": ca.cos, "tan": ca.tan, "abs": ca.fabs}
+from cge.solve.tape import Tape
 
 
 @dataclass
@@ -61,60 +60,6 @@ class CompiledModel:
         return self.constraints[row].name
 
 
-class _Translator:
-    """Pyomo expression -> CasADi SX, memoising variables, parameters and named expressions."""
-
-    def __init__(self, x: ca.SX, var_pos: dict[int, int], p: ca.SX, par_pos: dict[int, int]) -> None:
-        self.x, self.var_pos, self.p, self.par_pos = x, var_pos, p, par_pos
-        self.memo: dict[int, ca.SX] = {}
-
-    def __call__(self, node: object) -> ca.SX | float:
-        if type(node) in native_numeric_types:
-            return float(node)
-        key = id(node)
-        hit = self.memo.get(key)
-        if hit is not None:
-            return hit
-        out = self._translate(node)
-        if not isinstance(out, float):
-            self.memo[key] = out
-        return out
-
-    def _translate(self, node: object) -> ca.SX | float:
-        if node.is_variable_type():
-            return self.x[self.var_pos[id(node)]]
-        if node.is_parameter_type():
-            pos = self.par_pos.get(id(node))
-            return float(pyo.value(node)) if pos is None else self.p[pos]
-        if node.is_named_expression_type():
-            return self(node.expr)
-        if not node.is_expression_type():
-            return float(pyo.value(node))
-        name = type(node).__name__.removeprefix("NPV_")
-        args = [self(a) for a in node.args]
-        if name in ("SumExpression", "LinearExpression"):
-            total = args[0]
-            for a in args[1:]:
-                total = total + a
-            return total
-        if name in ("ProductExpression", "MonomialTermExpression"):
-            return args[0] * args[1]
-        if name == "DivisionExpression":
-            return args[0] / args[1]
-        if name == "PowExpression":
-            base, expo = args
-            if isinstance(expo, float) and expo == 2.0:
-                return base * base
-            return base ** expo
-        if name == "NegationExpression":
-            return -args[0]
-        if name == "UnaryFunctionExpression":
-            return _UNARY[node.getname()](args[0])
-        if name == "AbsExpression":
-            return ca.fabs(args[0])
-        raise TypeError(f"cannot compile Pyomo expression node {type(node).__name__}")
-
-
 def compile_model(m: pyo.ConcreteModel, dropped: pyo.Constraint | None = None) -> CompiledModel:
     """Walk the active equality constraints of ``m`` once and build CasADi functions."""
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
@@ -127,23 +72,24 @@ def compile_model(m: pyo.ConcreteModel, dropped: pyo.Constraint | None = None) -
                          f"{len(variables)} variables")
     x = ca.SX.sym("x", len(variables))
     p = ca.SX.sym("p", len(parameters))
-    tr = _Translator(x, {id(v): k for k, v in enumerate(variables)},
-                     p, {id(q): k for k, q in enumerate(parameters)})
+    tape = Tape({id(v): k for k, v in enumerate(variables)},
+                {id(q): k for k, q in enumerate(parameters)}, len(variables), len(parameters))
 
-    def residual_of(c: object) -> ca.SX:
+    def residual_of(c: object) -> int:
         if not c.equality:
             raise ValueError(f"constraint {c.name} is not an equality")
-        body = tr(c.body)
-        rhs = float(pyo.value(c.upper))
-        return body - rhs if rhs != 0.0 else body
+        return tape.record(c.body - float(pyo.value(c.upper)))
 
-    g = ca.vertcat(*[residual_of(c) for c in constraints])
+    roots = [residual_of(c) for c in constraints]
+    if dropped is not None:
+        roots.append(residual_of(dropped))
+    out = tape.build(x, p, roots)
+    g = out[: len(constraints)]
     jac = ca.jacobian(g, x)
     rows, cols = jac.sparsity().get_triplet()
     res_f = ca.Function("residual", [x, p], [g])
     jac_f = ca.Function("jacobian", [x, p], [jac])
-    drop_expr = residual_of(dropped) if dropped is not None else ca.SX(0)
-    drop_f = ca.Function("dropped", [x, p], [drop_expr])
+    drop_f = ca.Function("dropped", [x, p], [out[len(constraints)] if dropped is not None else ca.SX(0)])
     return CompiledModel(variables=variables, parameters=parameters, constraints=constraints,
                          residual=res_f, jacobian=jac_f, jac_rows=np.asarray(rows),
                          jac_cols=np.asarray(cols), dropped=drop_f, x_sym=x, p_sym=p, g_sym=g)

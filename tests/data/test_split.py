@@ -272,3 +272,16 @@ def test_critical_splits_on_synthetic_data():
     for code in ("REE", "MAG"):
         exports = out["trade"].sel(sector=code).sum(IMPORTER)
         assert float(exports.sel(exporter="CHN") / exports.sum()) > 0.85
+
+
+def test_built_critical_dataset_keeps_full_sector_codes(tmp_path):
+    """Writing the split dataset keeps four-letter codes such as SEMI (no truncation to the
+    three-letter width of the source file's labels)."""
+    from cge.data.datasets import dataset_path
+    from cge.data.split import build_critical_dataset
+    import xarray as xr
+
+    out = tmp_path / "critical.nc"
+    build_critical_dataset(dataset_path("default"), out)
+    with xr.open_dataset(out, engine="h5netcdf") as ds:
+        assert "SEMI" in [str(s) for s in ds["sector"].values]
