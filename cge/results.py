@@ -31,8 +31,24 @@ def _v(x: object) -> float:
     return float(pyo.value(x))
 
 
-def collect_results(cgem: CGEModel, attrs: dict[str, object], shocked_regions: list[str]) -> xr.Dataset:
-    """Build the results Dataset from the solved Pyomo model."""
+def market_share(m: pyo.ConcreteModel, flows: list, market: list, domestic: list,
+                 benchmark: bool = False) -> float:
+    """Share of ``flows`` in the market (imports, plus domestic sales for total use) at world
+    prices; with ``benchmark=True`` at benchmark values (prices 1, data quantities)."""
+    def value(k):
+        return 1.0 * m.exports_bench[k] if benchmark else _v(m.pcif[k]) * _v(m.exports[k])
+    num = sum(value(k) for k in flows)
+    den = sum(value(k) for k in market)
+    den += sum(m.home_bench[k] if benchmark else _v(m.py[k]) * _v(m.home_sales[k]) for k in domestic)
+    return num / den
+
+
+def collect_results(cgem: CGEModel, attrs: dict[str, object], shocked_regions: list[str],
+                    monitors: dict[str, tuple[list, list, list]] | None = None) -> xr.Dataset:
+    """Build the results Dataset from the solved Pyomo model.
+
+    ``monitors`` maps a name to the (flows, market, domestic) of a market share to report.
+    """
     m, b = cgem.model, cgem.benchmark
     R, S, F = b.regions, b.sectors, b.factors
     ri = {r: k for k, r in enumerate(R)}
@@ -59,7 +75,7 @@ def collect_results(cgem: CGEModel, attrs: dict[str, object], shocked_regions: l
         tau = _v(m.tau[i, s, r])
         x_new[k] = x
         shipped[k] = tau * x
-        cif = _v(m.pland[i, s, r]) / (1 + _v(m.tm[i, s, r]))
+        cif = _v(m.pcif[i, s, r])
         pc[k] = cif
         px[k] = cif / tau
     trade = b.trade
@@ -124,12 +140,35 @@ def collect_results(cgem: CGEModel, attrs: dict[str, object], shocked_regions: l
         "output_usd_million": (("region", "sector"), out_bar),
         "bilateral_trade_usd_million": (("exporter", "importer", "sector"), trade.transpose(1, 2, 0)),
     }
-    ds = xr.Dataset(data, coords={"region": R, "sector": S, "exporter": R, "importer": R, "factor": F})
+    coords = {"region": R, "sector": S, "exporter": R, "importer": R, "factor": F}
+    if len(m.TARGETS):
+        names = [t.name for t in cgem.targets]
+        coords["target"] = names
+        data["target_share_pct"] = (("target",), [100 * _v(m.target_share[k]) for k in m.TARGETS])
+        data["target_benchmark_share_pct"] = (("target",), [100 * cgem.target_benchmark_share[k]
+                                                            for k in m.TARGETS])
+        data["target_level_pct"] = (("target",), [100 * _v(m.target_level[k]) for k in m.TARGETS])
+        data["target_instrument_pct"] = (("target",), [100 * _v(m.tgt[k]) for k in m.TARGETS])
+    if monitors:
+        coords["monitor"] = list(monitors)
+        data["monitor_share_pct"] = (("monitor",), [100 * market_share(m, *v) for v in monitors.values()])
+        data["monitor_benchmark_share_pct"] = (("monitor",), [100 * market_share(m, *v, benchmark=True)
+                                                              for v in monitors.values()])
+    ds = xr.Dataset(data, coords=coords)
     units = {"_usd_million": "USD million (benchmark prices)", "_pct": "percent change from benchmark"}
     for name in ds.data_vars:
         ds[name].attrs["units"] = next(u for suf, u in units.items() if name.endswith(suf))
     ds["quota_rent_rate_pct"].attrs["units"] = "percent ad valorem rent on the quota flow"
     ds["income_usd_million"].attrs["units"] = "USD million, benchmark regional income"
+    if "target" in ds.coords:
+        ds["target_instrument_pct"].attrs["units"] = "percent ad valorem (tariff or quota-rent equivalent)"
+        ds["target_share_pct"].attrs["units"] = "percent of the group's imports or use (world prices)"
+        ds["target_benchmark_share_pct"].attrs["units"] = ds["target_share_pct"].attrs["units"]
+        ds["target_level_pct"].attrs["units"] = ds["target_share_pct"].attrs["units"]
+        ds.attrs["target_instruments"] = json.dumps({t.name: t.instrument for t in cgem.targets})
+    if "monitor" in ds.coords:
+        ds["monitor_share_pct"].attrs["units"] = "percent of the group's imports or use (world prices)"
+        ds["monitor_benchmark_share_pct"].attrs["units"] = ds["monitor_share_pct"].attrs["units"]
     ds.attrs.update({k: (json.dumps(v) if isinstance(v, (list, dict)) else v) for k, v in attrs.items()})
     ds.attrs["shocked_regions"] = json.dumps(shocked_regions)
     return ds

@@ -27,7 +27,8 @@ from cge.model.build import CGEModel, build_model
 from cge.model.calibration import calibrate
 from cge.results import collect_results
 from cge.scenario import Scenario, load_scenario, quota_flows, table_paths
-from cge.shocks import apply_shocks
+from cge.errors import SolveError
+from cge.shocks import apply_shocks, reset_instruments, share_flows, target_specs
 from cge.solve.solver import Solver
 
 
@@ -64,8 +65,10 @@ def resolve_dataset_path(name: str, base: Path | None = None) -> Path:
 
 def structure_key(sc: Scenario, dataset_path: Path, regions: list[str], sectors: list[str]) -> tuple:
     """What determines a model's structure: everything except instrument values."""
+    targets = tuple(s.model_dump_json(exclude={"max_share", "equal_share"}) for s in sc.shocks
+                    if s.type == "share_target")
     return (str(dataset_path), sc.elasticities, tuple(sorted(sc.esub_crit.items())),
-            sc.closure.model_dump_json(), tuple(quota_flows(sc, regions, sectors)))
+            sc.closure.model_dump_json(), tuple(quota_flows(sc, regions, sectors)), targets)
 
 
 def get_model(sc: Scenario, backend: str = "cyipopt") -> tuple[CachedModel, bool]:
@@ -79,7 +82,7 @@ def get_model(sc: Scenario, backend: str = "cyipopt") -> tuple[CachedModel, bool
         return _CACHE[key], True
     start = time.perf_counter()
     bench = calibrate(ds, sc.elasticities, esub_crit=sc.esub_crit)
-    cgem = build_model(bench, sc.closure, quota_flows(sc, regions, sectors))
+    cgem = build_model(bench, sc.closure, quota_flows(sc, regions, sectors), target_specs(sc, bench))
     built = time.perf_counter() - start
     solver = Solver(cgem, backend=backend)
     cached = CachedModel(cgem=cgem, solver=solver, build_seconds=built,
@@ -105,12 +108,17 @@ def solve_scenario(sc: Scenario, backend: str = "cyipopt") -> xr.Dataset:
     """Solve a validated scenario and return its results Dataset."""
     cached, reused = get_model(sc, backend)
     cgem, solver = cached.cgem, cached.solver
-    from cge.shocks import reset_instruments
-
     reset_instruments(cgem)
     solver.reset()
     record = apply_shocks(cgem, sc)
-    report = solver.solve()
+    try:
+        report = solver.solve()
+    except SolveError as exc:
+        if cgem.targets:
+            names = ", ".join(f"'{t.name}'" for t in cgem.targets)
+            raise SolveError(f"target {names} could not be reached (infeasible with its "
+                             f"instrument?): {exc}") from None
+        raise
     b = cgem.benchmark
     attrs = {
         "scenario_name": sc.name,
@@ -129,10 +137,13 @@ def solve_scenario(sc: Scenario, backend: str = "cyipopt") -> xr.Dataset:
         "model_reused": int(reused),
         "build_seconds": cached.build_seconds,
         "compile_seconds": cached.compile_seconds,
-        "instrument_changes": json.dumps({k: len(v) for k, v in record.changes.items()}),
+        "instrument_changes": {k: len(v) for k, v in record.changes.items()},
         **report.as_attrs(),
     }
-    return collect_results(cgem, attrs, record.shocked_regions())
+    monitors = {t.name: (list(t.flows), list(t.market_flows), list(t.domestic)) for t in cgem.targets}
+    for k, mon in enumerate(sc.monitors):
+        monitors[mon.name] = share_flows(sc, b, mon, f"monitors[{k}]")
+    return collect_results(cgem, attrs, record.shocked_regions(), monitors)
 
 
 def write_results(ds: xr.Dataset, out_dir: Path) -> Path:

@@ -106,9 +106,56 @@ class Productivity(_Shock):
     change_pct: float = Field(gt=-100)
 
 
-Shock = Annotated[Union[ImportTariff, ExportTax, ExportQuota, OutputTax, Iceberg, Productivity],
-                  Field(discriminator="type")]
-SHOCK_TYPES = ("import_tariff", "export_tax", "export_quota", "output_tax", "iceberg", "productivity")
+class ShareMonitor(_Shock):
+    """A market share reported with the results (no instrument): exporter group X's share of
+    importer group Y's imports (or total use) of sectors S, at world prices."""
+
+    name: str
+    exporters: Selector
+    importers: Selector
+    sectors: Selector
+    measure: Literal["imports", "use"] = "imports"
+
+
+class ShareTarget(_Shock):
+    """Outcome target: exporter group X's share of importer group Y's imports (or total use)
+    of sectors S must not exceed (``max_share``) or must equal (``equal_share``) a level,
+    met by an endogenous instrument (docs/model.md, "Outcome targets")."""
+
+    type: Literal["share_target"]
+    name: str
+    exporters: Selector
+    importers: Selector
+    sectors: Selector
+    measure: Literal["imports", "use"] = "imports"
+    max_share: float | None = None
+    equal_share: float | None = None
+    instrument: Literal["import_tariff", "import_quota", "export_quota"] = "import_tariff"
+
+    @model_validator(mode="after")
+    def _one_level(self) -> "ShareTarget":
+        given = [k for k in ("max_share", "equal_share") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of max_share, equal_share")
+        level = getattr(self, given[0])
+        if not 0.0 < level <= 1.0:
+            raise ValueError(f"{given[0]} must be in (0, 1]; a share of {level} cannot be reached by "
+                             f"a finite {self.instrument}")
+        return self
+
+    @property
+    def level(self) -> float:
+        return self.max_share if self.max_share is not None else self.equal_share
+
+    @property
+    def kind(self) -> str:
+        return "max" if self.max_share is not None else "equal"
+
+
+Shock = Annotated[Union[ImportTariff, ExportTax, ExportQuota, OutputTax, Iceberg, Productivity,
+                        ShareTarget], Field(discriminator="type")]
+SHOCK_TYPES = ("import_tariff", "export_tax", "export_quota", "output_tax", "iceberg", "productivity",
+               "share_target")
 
 
 class Scenario(BaseModel):
@@ -125,6 +172,7 @@ class Scenario(BaseModel):
     groups: dict[str, list[str]] = Field(default_factory=dict)
     esub_crit: dict[str, float] = Field(default_factory=dict)
     shocks: list[Shock] = Field(default_factory=list)
+    monitors: list[ShareMonitor] = Field(default_factory=list)
     path: Path | None = Field(default=None, exclude=True)
     text: str = Field(default="", exclude=True)
 

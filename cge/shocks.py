@@ -16,8 +16,11 @@ import pyomo.environ as pyo
 from cge.errors import CGEInputError
 from cge.model.build import CGEModel
 from cge.model.instruments import QUOTA_NOT_BINDING
+from cge.model.calibration import ZERO, Benchmark
+from cge.model.targets import TargetSpec
 from cge.scenario import (ExportQuota, ExportTax, Iceberg, ImportTariff, OutputTax, Productivity,
-                          Scenario, Selection, read_tariff_table, split_parents, table_paths)
+                          Scenario, Selection, ShareMonitor, ShareTarget, read_tariff_table, split_parents,
+                          table_paths)
 
 BAN_MIN_ESUB_MM = 1.0  # a ban removes a source from the CES; valid only when sources substitute (> 1)
 
@@ -27,21 +30,59 @@ class ShockRecord:
     """Instrument changes made by a scenario: parameter -> index -> (benchmark, new)."""
 
     changes: dict[str, dict[tuple, tuple[float, float]]] = field(default_factory=dict)
+    target_regions: set[str] = field(default_factory=set)
 
     def shocked_regions(self) -> list[str]:
         """Regions that are the source or target of any shock."""
-        regions: set[str] = set()
+        regions: set[str] = set(self.target_regions)
         for name, entries in self.changes.items():
             for idx in entries:
                 if name in ("to", "prod"):
                     regions.add(idx[1])
-                else:
+                elif name != "target_level":
                     regions.update(idx[1:3])
         return sorted(regions)
 
 
+def share_flows(sc: Scenario, b: Benchmark, s: ShareTarget | ShareMonitor, where: str
+                ) -> tuple[list, list, list]:
+    """Flows of a share definition: (numerator flows, all import flows into the importer
+    group, domestic sales counted when the measure is total use)."""
+    sel = Selection(sc, b.regions, b.sectors, where)
+    exporters = sel.regions(s.exporters, "exporters")
+    importers = sel.regions(s.importers, "importers")
+    sectors = sel.sectors(s.sectors, "sectors")
+
+    def live(i: str, e: str, r: str) -> bool:
+        ik, ek, rk = b.sectors.index(i), b.regions.index(e), b.regions.index(r)
+        return e != r and b.trade[ik, ek, rk] > ZERO and b.output[ik, ek] > ZERO
+    flows = [(i, e, r) for i in sectors for e in exporters for r in importers if live(i, e, r)]
+    market = [(i, e, r) for i in sectors for e in b.regions for r in importers if live(i, e, r)]
+    if not flows:
+        raise CGEInputError(f"{where}: no benchmark trade from {exporters} to {importers} in {sectors}")
+    domestic = [(i, r) for i in sectors for r in importers
+                if s.measure == "use" and b.output[b.sectors.index(i), b.regions.index(r)] > ZERO]
+    return flows, market, domestic
+
+
+def target_specs(sc: Scenario, b: Benchmark) -> list[TargetSpec]:
+    """The structure of every share target of a scenario, resolved against the benchmark."""
+    specs = []
+    names = [s.name for s in sc.shocks if isinstance(s, ShareTarget)]
+    for k, s in enumerate(sc.shocks):
+        if not isinstance(s, ShareTarget):
+            continue
+        where = f"shocks[{k}]"
+        if names.count(s.name) > 1:
+            raise CGEInputError(f"{where}.name: target names must be unique; '{s.name}' repeats")
+        flows, market, domestic = share_flows(sc, b, s, where)
+        specs.append(TargetSpec(name=s.name, flows=tuple(flows), market_flows=tuple(market),
+                                domestic=tuple(domestic), instrument=s.instrument, kind=s.kind))
+    return specs
+
+
 def reset_instruments(cgem: CGEModel) -> None:
-    """Put every instrument back at its benchmark value."""
+    """Put every instrument back at its benchmark value (targets: not binding / benchmark share)."""
     m, b = cgem.model, cgem.benchmark
     ri = {r: k for k, r in enumerate(b.regions)}
     si = {s: k for k, s in enumerate(b.sectors)}
@@ -52,6 +93,8 @@ def reset_instruments(cgem: CGEModel) -> None:
         for q in comp.values():
             q.set_value(val)
     m.pnum.set_value(1.0)
+    for k, spec in enumerate(cgem.targets):
+        m.target_level[k] = 1.0 if spec.kind == "max" else cgem.target_benchmark_share[k]
 
 
 def _rate_rule(shock, where: str) -> Callable[[float], float]:
@@ -81,6 +124,8 @@ def apply_shocks(cgem: CGEModel, sc: Scenario) -> ShockRecord:
     m, b = cgem.model, cgem.benchmark
     reset_instruments(cgem)
     rec = ShockRecord()
+    for spec in cgem.targets:
+        rec.target_regions.update(r for f in spec.flows for r in f[1:3])
     flows = set(m.FLOWS)
     active = set(m.YJ)
     children = split_parents(b.dataset_attrs)
@@ -127,6 +172,9 @@ def apply_shocks(cgem: CGEModel, sc: Scenario) -> ShockRecord:
         elif isinstance(s, Iceberg):
             for idx in bilateral(sel, s, where):
                 _set(m, rec, "tau", idx, lambda old: old * (1.0 + s.change_pct / 100.0), where)
+        elif isinstance(s, ShareTarget):
+            k = [t.name for t in cgem.targets].index(s.name)
+            _set(m, rec, "target_level", k, lambda old: s.level, where)
         elif isinstance(s, Productivity):
             for j in sel.sectors(s.sectors, "sectors"):
                 for r in sel.regions(s.regions, "regions"):

@@ -23,6 +23,7 @@ from cge.model.factors import add_factor_markets, add_factor_prices, factor_sets
 from cge.model.instruments import add_instruments
 from cge.model.market import add_goods_markets
 from cge.model.production import add_production, add_value_added
+from cge.model.targets import TargetSpec, add_targets, declare_targets
 from cge.model.trade import add_trade
 from cge.errors import CGEInputError
 
@@ -30,7 +31,7 @@ from cge.errors import CGEInputError
 EQUATION_BLOCKS: tuple[str, ...] = (
     "zero_profit", "import_price", "agent_price", "goods_market", "import_market",
     "factor_market", "specific_factor_market", "real_wage", "income", "quota_rent",
-    "numeraire",
+    "target_condition", "numeraire",
 )
 
 
@@ -42,7 +43,9 @@ class CGEModel:
     benchmark: Benchmark
     closure: Closure
     quota_flows: tuple[tuple[str, str, str], ...]
+    targets: tuple[TargetSpec, ...] = ()
     dropped: tuple[str, tuple] = field(default=("goods_market", ()))
+    target_benchmark_share: dict[int, float] = field(default_factory=dict)
 
     def set_benchmark_values(self) -> None:
         """Put every variable at its benchmark value (the calibrated solution)."""
@@ -58,7 +61,7 @@ def set_benchmark_values(m: pyo.ConcreteModel, b: Benchmark) -> None:
             v.set_value(1.0)
     for (i, r), v in m.pm.items():
         v.set_value(float(b.pm_bar[si[i], ri[r]]))
-    for v in m.rent.values():
+    for v in list(m.rent.values()) + list(m.tgt.values()):
         v.set_value(0.0)
 
 
@@ -73,8 +76,9 @@ def _check_quota_flows(flows: Iterable[tuple[str, str, str]], existing: set) -> 
 
 
 def build_model(b: Benchmark, closure: Closure | None = None,
-                quota_flows: Iterable[tuple[str, str, str]] = ()) -> CGEModel:
-    """Build the Pyomo model for one structure (benchmark, closure, quota flows)."""
+                quota_flows: Iterable[tuple[str, str, str]] = (),
+                targets: Iterable[TargetSpec] = ()) -> CGEModel:
+    """Build the Pyomo model for one structure (benchmark, closure, quota flows, targets)."""
     closure = closure or Closure()
     closure.numeraire_region(b.regions)
     m = pyo.ConcreteModel(name="cge")
@@ -113,6 +117,10 @@ def build_model(b: Benchmark, closure: Closure | None = None,
     m.LS_REGIONS = pyo.Set(initialize=labour_regions if closure.labour == "fixed_real_wage" else [],
                            ordered=True)
     m.arm_qty = {k: d + f for k, (d, f) in arm.items()}
+    si, ri = {x: k for k, x in enumerate(sectors)}, {x: k for k, x in enumerate(regions)}
+    m.exports_bench = {f: float(b.trade[si[f[0]], ri[f[1]], ri[f[2]]]) for f in flows}
+    m.home_bench = {(i, r): float(b.int_dom[si[i], :, ri[r]].sum() + b.fd_dom[si[i], :, ri[r]].sum())
+                    for (i, r) in yj}
 
     # Variables (benchmark values set below).
     m.y = pyo.Var(m.YJ, doc="activity level of sector j in r, relative to benchmark output")
@@ -126,6 +134,8 @@ def build_model(b: Benchmark, closure: Closure | None = None,
     m.ls = pyo.Var(m.LS_REGIONS, doc="employment relative to benchmark (fixed real wage)")
     m.rent = pyo.Var(m.QUOTA_FLOWS, doc="export quota rent rate (ad valorem)")
     add_instruments(m, b)
+    targets = list(targets)
+    declare_targets(m, targets)
     set_benchmark_values(m, b)
 
     add_factor_prices(m)
@@ -143,10 +153,12 @@ def build_model(b: Benchmark, closure: Closure | None = None,
     add_armington_demands(m, b, arm)
     add_trade(m, b)
     add_goods_markets(m, b)
+    add_targets(m)
     add_factor_markets(m, b, closure)
     add_income(m, b)
     add_numeraire(m, b, closure)
     dropped_key = m.YJ.last()
     m.goods_market[dropped_key].deactivate()
     return CGEModel(model=m, benchmark=b, closure=closure, quota_flows=tuple(quotas),
-                    dropped=("goods_market", dropped_key))
+                    targets=tuple(targets), dropped=("goods_market", dropped_key),
+                    target_benchmark_share={k: float(pyo.value(m.target_share[k])) for k in m.TARGETS})

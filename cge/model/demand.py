@@ -60,6 +60,21 @@ def final_composite_demand(m: pyo.ConcreteModel, b: Benchmark, i: str, a: str, r
                       m.pa[i, a, r], m.pa_bar[i, a, r], b.esub_fd[a])
 
 
+def target_revenue(m: pyo.ConcreteModel, r: str, imports: list, exports: list) -> object:
+    """Revenue of target instruments accruing to r: importer-side wedges on its imports
+    (tariff or import-quota rent), exporter-side wedges on its exports (export-quota rent)."""
+    total = 0.0
+    for k in imports:
+        for t in m.target_on_flow.get(k, ()):
+            if m.target_specs[t].side == "importer":
+                total = total + m.tgt[t] * m.pcif[k] * (1 + m.tm[k]) * m.exports[k]
+    for k in exports:
+        for t in m.target_on_flow.get(k, ()):
+            if m.target_specs[t].side == "exporter":
+                total = total + m.tgt[t] * m.pcif[k] / (1 + m.tgt[t]) * m.exports[k]
+    return total
+
+
 def add_income(m: pyo.ConcreteModel, b: Benchmark) -> None:
     """Regional household income: factors + taxes + tariffs + rents - trade balance."""
     ri = {r: k for k, r in enumerate(b.regions)}
@@ -70,15 +85,12 @@ def add_income(m: pyo.ConcreteModel, b: Benchmark) -> None:
         by_importer[r].append((i, s, r))
         by_exporter[s].append((i, s, r))
 
-    def fob(m, i, s, r):
-        """Value per delivered unit before the importer's tariff (incl. export tax, rent)."""
-        return m.pland[i, s, r] / (1 + m.tm[i, s, r])
-
     def revenue(m, r):
-        tariffs = sum(m.tm[k] * fob(m, *k) * m.exports[k] for k in by_importer[r])
+        tariffs = sum(m.tm[k] * m.pcif[k] * m.exports[k] for k in by_importer[r])
         export_tax = sum(m.te[k] * m.py[k[0], r] * m.tau[k] * m.exports[k] for k in by_exporter[r])
         rents = sum(m.rent[k] * m.py[k[0], r] * (1 + m.te[k]) * m.tau[k] * m.exports[k]
                     for k in by_exporter[r] if k in m.QUOTA_FLOWS)
+        rents = rents + target_revenue(m, r, by_importer[r], by_exporter[r])
         output_tax = sum(m.to[j, s] * m.py[j, s] * m.y[j, s] * float(b.output[b.sectors.index(j), ri[s]])
                          for (j, s) in m.YJ if s == r)
         return tariffs + export_tax + rents + output_tax

@@ -23,8 +23,11 @@ def add_goods_markets(m: pyo.ConcreteModel, b: Benchmark) -> None:
     for (i, s, r) in m.FLOWS:
         abroad[i, s].append((i, s, r))
 
+    def home_sales(m, i, r):
+        return sum(m.dom_demand[k] for k in home[i, r])
+    m.home_sales = pyo.Expression(m.YJ, rule=home_sales)
+
     def goods_market(m, i, r):
-        demand = (sum(m.dom_demand[k] for k in home[i, r])
-                  + sum(m.tau[k] * m.exports[k] for k in abroad[i, r]))
+        demand = m.home_sales[i, r] + sum(m.tau[k] * m.exports[k] for k in abroad[i, r])
         return m.y[i, r] - demand / float(b.output[si[i], ri[r]]) == 0
     m.goods_market = pyo.Constraint(m.YJ, rule=goods_market)

@@ -5,10 +5,12 @@ Each region buys an import composite of good i at the border, a CES aggregate ov
 source regions with elasticity ``esub_mm[i]`` (GTAP's common sourcing across agents).
 The landed price of good i from s in r is
 
-    pland[i,s,r] = py[i,s] (1 + te[i,s,r]) (1 + rent[i,s,r]) tau[i,s,r] (1 + tm[i,s,r])
+    pcif[i,s,r]  = py[i,s] (1 + te[i,s,r]) (1 + rent[i,s,r]) tau[i,s,r] (1 + tgt_exporter)
+    pland[i,s,r] = pcif[i,s,r] (1 + tm[i,s,r]) (1 + tgt_importer)
 
 where ``rent`` exists only on quota flows and is the quota rent rate, paid to the
-exporter.  An outright ban sets ``avail[i,s,r] = 0``, removing the source from the CES
+exporter, and ``tgt`` are the endogenous instruments of outcome targets
+(cge.model.targets) on the flow, if any.  An outright ban sets ``avail[i,s,r] = 0``, removing the source from the CES
 (the limit of a prohibitive price when esub_mm > 1).
 """
 
@@ -24,17 +26,30 @@ from cge.model.ces import COBB_DOUGLAS_TOL
 FB_SMOOTHING = 1e-20
 
 
+def target_wedge(m: pyo.ConcreteModel, i: str, s: str, r: str, side: str) -> object:
+    """Product of (1 + tgt[k]) over the targets on this flow with instruments on ``side``."""
+    wedge = 1.0
+    for k in m.target_on_flow.get((i, s, r), ()):
+        if m.target_specs[k].side == side:
+            wedge = wedge * (1 + m.tgt[k])
+    return wedge
+
+
 def add_trade(m: pyo.ConcreteModel, b: Benchmark) -> None:
     """Landed prices, import composite price and quantity, bilateral flows, quotas."""
     ri = {r: k for k, r in enumerate(b.regions)}
     si = {s: k for k, s in enumerate(b.sectors)}
     trade, tariff, imports, pm_bar = b.trade, b.tariff, b.imports, b.pm_bar
 
-    def pland(m, i, s, r):
-        price = m.py[i, s] * (1 + m.te[i, s, r]) * m.tau[i, s, r] * (1 + m.tm[i, s, r])
+    def pcif(m, i, s, r):
+        price = m.py[i, s] * (1 + m.te[i, s, r]) * m.tau[i, s, r]
         if (i, s, r) in m.QUOTA_FLOWS:
             price = price * (1 + m.rent[i, s, r])
-        return price
+        return price * target_wedge(m, i, s, r, "exporter")
+    m.pcif = pyo.Expression(m.FLOWS, rule=pcif)
+
+    def pland(m, i, s, r):
+        return m.pcif[i, s, r] * (1 + m.tm[i, s, r]) * target_wedge(m, i, s, r, "importer")
     m.pland = pyo.Expression(m.FLOWS, rule=pland)
 
     sources = {(i, r): [] for (i, r) in m.MI}

@@ -1,0 +1,385 @@
+"""Many scenarios on Dask distributed, and their results along a ``scenario`` dimension.
+
+A batch solves each scenario file with :func:`cge.runner.run_scenario` inside a Dask
+worker process.  Workers are long-lived, so the runner's per-process cache of
+built and compiled models means each worker builds and compiles a model structure
+once and reuses it for every scenario of that structure that it is given; models are
+never shipped between processes, only file paths and one-line outcomes.
+
+* Failure isolation: a scenario that raises (bad input, no convergence, a crashed
+  worker) is recorded as ``failed`` with a one-line error; the others go on.
+* Resume: a scenario whose result file ``OUT/<name>.nc`` carries the same
+  ``input_hash`` as :func:`cge.runner.scenario_hash` of its inputs now (scenario
+  text, tariff tables, base dataset, code version) is ``skipped``, unless ``force``.
+  Failed scenarios have no result file and are tried again.
+* Outputs: ``OUT/batch.nc`` (every solved scenario along ``scenario``) and
+  ``OUT/batch_manifest.json`` (status, error, hash and seconds per scenario), both
+  replaced atomically.
+
+The cluster is an embedded :class:`distributed.LocalCluster` (processes, one thread
+each) unless a scheduler address or a ready :class:`distributed.Client` is given.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import re
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Literal, Sequence
+
+import numpy as np
+import xarray as xr
+
+from cge.errors import CGEError, CGEInputError
+
+SCENARIO = "scenario"
+SCENARIO_SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
+BATCH_FILE = "batch.nc"
+MANIFEST_FILE = "batch_manifest.json"
+#: How long to wait for an existing Dask scheduler to answer before giving up.
+SCHEDULER_TIMEOUT = "10s"
+
+Status = Literal["ok", "failed", "skipped"]
+
+
+@dataclass(frozen=True)
+class ScenarioOutcome:
+    """What happened to one scenario of a batch (one manifest entry)."""
+
+    name: str
+    path: str
+    status: Status
+    input_hash: str | None
+    seconds: float
+    error: str | None = None
+    cpu_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """Outcomes in input order, the files written and the wall-clock time."""
+
+    outcomes: list[ScenarioOutcome]
+    batch_file: Path | None
+    manifest_file: Path
+    seconds: float
+
+    def count(self, status: Status) -> int:
+        """Number of scenarios with the given status."""
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when no scenario failed, 1 otherwise (the `cge batch` exit status)."""
+        return 1 if self.count("failed") else 0
+
+
+def discover_scenarios(inputs: Sequence[Path]) -> list[Path]:
+    """Scenario files named directly or found (``*.yaml``, ``*.yml``) in given folders.
+
+    Folders are listed in natural name order (``s_5`` before ``s_20``); a scenario's
+    results are stored under its file stem, so two files with the same stem are refused.
+    """
+    found: list[Path] = []
+    for item in map(Path, inputs):
+        if item.is_dir():
+            found.extend(sorted((p for p in item.iterdir()
+                                 if p.is_file() and p.suffix in SCENARIO_SUFFIXES),
+                                key=_natural_key))
+        elif item.is_file():
+            if item.suffix not in SCENARIO_SUFFIXES:
+                raise CGEInputError(f"scenario file {item} must end in .yaml or .yml")
+            found.append(item)
+        else:
+            raise CGEInputError(f"scenario path {item} does not exist (give scenario files "
+                                "or folders holding *.yaml)")
+    if not found:
+        raise CGEInputError("no scenario files found (expected *.yaml or *.yml in "
+                            f"{', '.join(map(str, inputs)) or 'the arguments'})")
+    stems: dict[str, Path] = {}
+    for path in found:
+        if path.stem in stems and stems[path.stem].resolve() != path.resolve():
+            raise CGEInputError(f"two scenario files share the name {path.stem!r}: "
+                                f"{stems[path.stem]} and {path}")
+        stems[path.stem] = path
+    return list(dict.fromkeys(p.resolve() for p in found))
+
+
+def _natural_key(path: Path) -> list[object]:
+    """Sort key that orders ``tariff_5`` before ``tariff_20``."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
+
+
+def one_line(exc: BaseException) -> str:
+    """A one-line error message: the CGE message as is, other errors with their type."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, CGEError):
+        return text
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def solve_scenario(path: str, out_dir: str) -> dict[str, Any]:
+    """Solve one scenario in the calling process and describe the outcome (Dask task).
+
+    The runner module is looked up when the task runs, so each worker process uses
+    (and fills) its own model cache.  The results Dataset (a few hundred kB) comes
+    back with the outcome, which saves re-reading the file just written.
+    """
+    runner = importlib.import_module("cge.runner")
+    name = Path(path).stem
+    start, cpu_start = time.perf_counter(), time.process_time()
+    try:
+        ds = runner.run_scenario(path, out_dir=Path(out_dir))
+    except Exception as exc:  # isolation: any error of one scenario is recorded, not raised
+        ds, status, error = None, "failed", one_line(exc)
+    else:
+        status, error = "ok", None
+    return {"name": name, "status": status, "error": error, "dataset": ds,
+            "seconds": time.perf_counter() - start,
+            "cpu_seconds": time.process_time() - cpu_start}
+
+
+def solved_hash(result_file: Path) -> str | None:
+    """The ``input_hash`` attribute of an existing result file (``None`` if unreadable)."""
+    if not result_file.is_file():
+        return None
+    try:
+        with xr.open_dataset(result_file, engine="h5netcdf") as ds:
+            value = ds.attrs.get("input_hash")
+    except (OSError, ValueError):
+        return None
+    return None if value is None else str(value)
+
+
+def _connect(workers: int, scheduler: str | None):
+    """A Dask client on the given scheduler, or on a new local cluster of ``workers``."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            return Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, TimeoutError) as exc:
+            raise CGEInputError(f"cannot connect to the Dask scheduler {scheduler!r} "
+                                f"({one_line(exc)})") from None
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                           processes=True, dashboard_address=":0",
+                           silence_logs=logging.ERROR)
+    return Client(cluster)
+
+
+def run_batch(
+    inputs: Sequence[Path],
+    out_dir: Path,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    client: Any | None = None,
+    force: bool = False,
+    on_outcome: Callable[[ScenarioOutcome], None] | None = None,
+) -> BatchReport:
+    """Solve every scenario file in ``inputs`` on Dask and combine the results.
+
+    ``client`` (a :class:`distributed.Client`) takes precedence over ``scheduler``
+    (an address such as ``tcp://host:8786``), which takes precedence over a new
+    :class:`~distributed.LocalCluster` of ``workers`` processes.  ``on_outcome`` is
+    called once per scenario as it finishes (for progress display).
+    """
+    if workers is not None and workers < 1:
+        raise CGEInputError(f"--workers must be a positive integer, got {workers}")
+    start = time.perf_counter()
+    paths = discover_scenarios(inputs)
+    runner = importlib.import_module("cge.runner")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    notify = on_outcome or (lambda outcome: None)
+
+    outcomes: dict[Path, ScenarioOutcome] = {}
+    hashes: dict[Path, str] = {}
+    for path in paths:
+        try:
+            hashes[path] = runner.scenario_hash(path)
+        except Exception as exc:  # a scenario whose inputs cannot be read fails alone
+            outcomes[path] = ScenarioOutcome(path.stem, str(path), "failed", None, 0.0,
+                                             one_line(exc))
+            notify(outcomes[path])
+            continue
+        if not force and solved_hash(out_dir / f"{path.stem}.nc") == hashes[path]:
+            outcomes[path] = ScenarioOutcome(path.stem, str(path), "skipped", hashes[path], 0.0)
+            notify(outcomes[path])
+
+    todo = [p for p in paths if p not in outcomes]
+    solved: dict[Path, xr.Dataset] = {}
+    if todo:
+        solved = _solve_on_dask(todo, hashes, out_dir, workers, scheduler, client, outcomes, notify)
+
+    ordered = [outcomes[p] for p in paths]
+    results = [solved[p] if p in solved else _load(out_dir / f"{outcomes[p].name}.nc")
+               for p in paths if outcomes[p].status != "failed"]
+    batch_file = None
+    if results:
+        batch_file = out_dir / BATCH_FILE
+        combined = combine_scenarios(results)
+        write_atomic(batch_file, lambda tmp: combined.to_netcdf(tmp, engine="h5netcdf"))
+    manifest_file = out_dir / MANIFEST_FILE
+    seconds = time.perf_counter() - start
+    write_manifest(manifest_file, ordered, batch_file, seconds)
+    return BatchReport(ordered, batch_file, manifest_file, seconds)
+
+
+def _solve_on_dask(todo: list[Path], hashes: dict[Path, str], out_dir: Path,
+                   workers: int | None, scheduler: str | None, client: Any | None,
+                   outcomes: dict[Path, ScenarioOutcome],
+                   notify: Callable[[ScenarioOutcome], None]) -> dict[Path, xr.Dataset]:
+    """Submit the scenarios to Dask, record each outcome as it completes, and return
+    the results Datasets of the scenarios solved."""
+    from distributed import as_completed
+
+    solved: dict[Path, xr.Dataset] = {}
+    own_client = client is None
+    if own_client:
+        client = _connect(min(workers or os.cpu_count() or 1, len(todo)), scheduler)
+    try:
+        futures = {
+            client.submit(solve_scenario, str(path), str(out_dir), pure=False,
+                          key=f"solve-{path.stem}-{hashes[path][:12]}-{time.time_ns()}"): path
+            for path in todo
+        }
+        for future in as_completed(futures):
+            path = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # the worker died or the task could not run
+                result = {"status": "failed", "error": one_line(exc), "seconds": 0.0}
+            if result.get("dataset") is not None:
+                solved[path] = result["dataset"]
+            outcome = ScenarioOutcome(path.stem, str(path), result["status"], hashes[path],
+                                      float(result["seconds"]), result.get("error"),
+                                      float(result.get("cpu_seconds", 0.0)))
+            outcomes[path] = outcome
+            notify(outcome)
+    finally:
+        if own_client:
+            cluster = client.cluster
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    return solved
+
+
+def _load(path: Path) -> xr.Dataset:
+    """Read a result file fully into memory and close it."""
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        return ds.load()
+
+
+def write_atomic(target: Path, write: Callable[[Path], None]) -> None:
+    """Write ``target`` through a temporary file in the same folder, then rename.
+
+    An interrupted or failed write leaves any existing ``target`` untouched.  The
+    temporary name is unique (not ``mkstemp``, whose files are private, mode 0600),
+    so the file gets the usual permissions of the user's umask.
+    """
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_manifest(path: Path, outcomes: Iterable[ScenarioOutcome], batch_file: Path | None,
+                   seconds: float) -> None:
+    """Write the batch manifest (JSON): one entry per scenario, plus totals."""
+    entries = [asdict(o) for o in outcomes]
+    manifest = {
+        "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "batch_file": batch_file.name if batch_file else None,
+        "seconds": round(seconds, 3),
+        "counts": {s: sum(e["status"] == s for e in entries) for s in ("ok", "failed", "skipped")},
+        "scenarios": entries,
+    }
+    text = json.dumps(manifest, indent=2) + "\n"
+    write_atomic(path, lambda tmp: tmp.write_text(text))
+
+
+def split_scenarios(ds: xr.Dataset) -> list[xr.Dataset]:
+    """One Dataset per scenario, each with its own provenance attributes restored.
+
+    A single-scenario results Dataset comes back as is; a combined batch is split
+    along ``scenario`` and its per-scenario coordinates turned back into attributes.
+    """
+    if SCENARIO not in ds.dims:
+        return [ds]
+    per_scenario = [name for name, coord in ds.coords.items()
+                    if name != SCENARIO and coord.dims == (SCENARIO,)]
+    singles = []
+    for label in ds[SCENARIO].values:
+        one = ds.sel({SCENARIO: label}).drop_vars([SCENARIO, *per_scenario])
+        one.attrs = {**ds.attrs, **{k: _attr_value(ds[k].sel({SCENARIO: label}).item())
+                                    for k in per_scenario}}
+        one.attrs["scenario_name"] = str(label)
+        singles.append(one)
+    return singles
+
+
+def combine_scenarios(datasets: Sequence[xr.Dataset]) -> xr.Dataset:
+    """Stack single-scenario results along a new ``scenario`` dimension.
+
+    The coordinate is each Dataset's ``scenario_name`` attribute.  Provenance
+    attributes equal in every scenario stay global attributes; those that differ
+    (description, YAML text, hash, solver statistics, ...) become coordinates along
+    ``scenario``, so nothing is lost.  Regions or sectors missing from a scenario
+    (different base datasets) are NaN there.
+    """
+    names = [str(d.attrs.get("scenario_name", f"scenario_{i}")) for i, d in enumerate(datasets)]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise CGEInputError(f"scenario names must be unique across results, repeated: "
+                            f"{', '.join(duplicates)}")
+    keys = list(dict.fromkeys(k for d in datasets for k in d.attrs if k != "scenario_name"))
+    common, varying = {}, {}
+    for key in keys:
+        values = [d.attrs.get(key) for d in datasets]
+        if all(key in d.attrs for d in datasets) and all(_same(v, values[0]) for v in values):
+            common[key] = values[0]
+        else:
+            varying[key] = _as_array(values)
+    stripped = [d.drop_attrs(deep=False) for d in datasets]
+    combined = xr.concat(stripped, dim=xr.DataArray(names, dims=SCENARIO, name=SCENARIO),
+                         join="outer", combine_attrs="drop_conflicts")
+    combined = combined.assign_coords({k: (SCENARIO, v) for k, v in varying.items()})
+    combined.attrs = common
+    return combined
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Attribute equality that also works for NumPy arrays."""
+    return bool(np.array_equal(np.asarray(a), np.asarray(b))) if a is not None and b is not None \
+        else a is b
+
+
+def _as_array(values: list[Any]) -> np.ndarray:
+    """A NetCDF-writable 1-D array: numbers stay numbers, anything else becomes text."""
+    if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+           for v in values):
+        return np.asarray(values)
+    return np.asarray(["" if v is None else _text(v) for v in values], dtype=object)
+
+
+def _text(value: Any) -> str:
+    """Text form of an attribute value (arrays as JSON lists)."""
+    if isinstance(value, np.ndarray):
+        return json.dumps(value.tolist())
+    return str(value)
+
+
+def _attr_value(value: Any) -> Any:
+    """A scalar coordinate value as a plain Python attribute value."""
+    return value.item() if isinstance(value, np.generic) else value
