@@ -65,8 +65,8 @@ def resolve_dataset_path(name: str, base: Path | None = None) -> Path:
 
 def structure_key(sc: Scenario, dataset_path: Path, regions: list[str], sectors: list[str]) -> tuple:
     """What determines a model's structure: everything except instrument values."""
-    targets = tuple(s.model_dump_json(exclude={"max_share", "equal_share"}) for s in sc.shocks
-                    if s.type == "share_target")
+    targets = tuple((s.kind, s.model_dump_json(exclude={"max_share", "equal_share"}))
+                    for s in sc.shocks if s.type == "share_target")
     return (str(dataset_path), sc.elasticities, tuple(sorted(sc.esub_crit.items())),
             sc.closure.model_dump_json(), tuple(quota_flows(sc, regions, sectors)), targets)
 
