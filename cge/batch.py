@@ -129,8 +129,8 @@ def solve_scenario(path: str, out_dir: str) -> dict[str, Any]:
     """Solve one scenario in the calling process and describe the outcome (Dask task).
 
     The runner module is looked up when the task runs, so each worker process uses
-    (and fills) its own model cache.  The results Dataset (a few hundred kB) comes
-    back with the outcome, which saves re-reading the file just written.
+    (and fills) its own model cache.  The results Dataset (small: about 0.1 MB on the
+    default dataset) comes back with the outcome, which saves re-reading the file.
     """
     runner = importlib.import_module("cge.runner")
     name = Path(path).stem

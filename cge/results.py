@@ -159,6 +159,7 @@ def collect_results(cgem: CGEModel, attrs: dict[str, object], shocked_regions: l
     for name in ds.data_vars:
         ds[name].attrs["units"] = next(u for suf, u in units.items() if name.endswith(suf))
     ds["quota_rent_rate_pct"].attrs["units"] = "percent ad valorem rent on the quota flow"
+    ds["ev_pct"].attrs["units"] = "percent of benchmark regional income"
     ds["income_usd_million"].attrs["units"] = "USD million, benchmark regional income"
     if "target" in ds.coords:
         ds["target_instrument_pct"].attrs["units"] = "percent ad valorem (tariff or quota-rent equivalent)"

@@ -16,6 +16,7 @@ import os
 import subprocess
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,8 +152,7 @@ def write_results(ds: xr.Dataset, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     name = ds.attrs["scenario_name"]
     target = out_dir / f"{name}.nc"
-    fd, tmp = tempfile.mkstemp(suffix=".nc.tmp", dir=out_dir)
-    os.close(fd)
+    tmp = str(out_dir / f".{name}.{uuid.uuid4().hex}.nc.tmp")
     try:
         ds.to_netcdf(tmp, engine="h5netcdf")
         csv_dir = out_dir / name

@@ -7,6 +7,8 @@ line names the field or file); 3 the solver did not converge.
 import typer
 
 from cge.cli import data as data_cli
+from cge.cli.batch import batch
+from cge.cli.compare import compare
 from cge.cli.run import bench, info, run
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
@@ -15,3 +17,5 @@ app.add_typer(data_cli.app, name="data")
 app.command("run")(run)
 app.command("info")(info)
 app.command("bench")(bench)
+app.command("batch")(batch)
+app.command("compare")(compare)
