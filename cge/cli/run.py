@@ -16,7 +16,7 @@ from cge.cli.common import echo_json, user_errors
 def run(
     scenario: str = typer.Argument(..., help="scenario YAML file, or the name of one in scenarios/"),
     out: Path = typer.Option(Path("results"), help="folder for <name>.nc and <name>/*.csv"),
-    backend: str = typer.Option("cyipopt", help="cyipopt | casadi | pyomo"),
+    backend: str = typer.Option("cyipopt", help="cyipopt | casadi | newton | pyomo"),
     as_json: bool = typer.Option(False, "--json", help="print the headline results as JSON"),
 ) -> None:
     """Solve a scenario, write its results, print welfare and GDP by region."""
@@ -101,7 +101,7 @@ def info(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
 
 def bench(
     datasets: list[str] = typer.Argument(None, help="datasets to time (default: tiny default)"),
-    backend: str = typer.Option("cyipopt", help="cyipopt | casadi"),
+    backend: str = typer.Option("cyipopt", help="cyipopt | casadi | newton"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Time build, compile and solves (benchmark, 25% US-China tariffs, a re-solve) per dataset."""

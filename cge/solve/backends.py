@@ -4,7 +4,12 @@
   sparse Jacobian as callbacks;
 - ``casadi``: CasADi's own bundled Ipopt (``nlpsol``) on the same SX expressions;
 - ``pyomo``: Pyomo's ``SolverFactory('ipopt')`` on the Pyomo model, when an ``ipopt``
-  executable is on the PATH.
+  executable is on the PATH;
+- ``newton``: Newton's method with a backtracking line search on the residual norm and a
+  dense LAPACK LU (sparse SuperLU above ``DENSE_LIMIT`` variables).  The CGE Jacobian
+  fills in almost completely under LU (bilateral trade couples every region pair within
+  a good, input-output links every good within a region), so a dense factorisation
+  beats MUMPS's sparse one on the 12x15 and larger models (docs/performance.md).
 
 A CGE model is a square system (zero degrees of freedom), so the objective is the
 constant 0 and Newton steps are determined by the Jacobian alone: a limited-memory
@@ -19,6 +24,9 @@ from dataclasses import dataclass
 
 import casadi as ca
 import numpy as np
+import scipy.linalg as sla
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
 
 from cge.solve.compile import CompiledModel
 
@@ -30,6 +38,9 @@ IPOPT_OPTIONS: dict[str, object] = {
     "hessian_approximation": "limited-memory",
     "mu_strategy": "adaptive",
     "nlp_scaling_method": "none",
+    # QAMD ordering: on the 12x15 model 0.28 s vs 0.37-0.52 s for AMD/AMF/SCOTCH/PORD/METIS,
+    # on a 41x15 model 8.5 s vs 9.3-14.2 s (docs/performance.md, "Solver options").
+    "mumps_pivot_order": 6,
     "print_level": 0,
     "sb": "yes",
 }
@@ -131,3 +142,50 @@ def pyomo_ipopt_available() -> bool:
     import pyomo.environ as pyo
 
     return bool(pyo.SolverFactory("ipopt").available(exception_flag=False))
+
+
+DENSE_LIMIT = 12000  # variables; a dense Jacobian of this size takes 1.2 GB
+
+
+def solve_newton(cm: CompiledModel, x0: np.ndarray, p: np.ndarray,
+                 options: dict[str, object] | None = None) -> BackendResult:
+    """Damped Newton on g(x; p) = 0 with a backtracking line search on ||g||_inf."""
+    opts = {"tol": 1e-11, "max_iter": 50, **(options or {})}
+    start = time.perf_counter()
+    n = cm.n
+    x = np.array(x0, dtype=float)
+
+    def resid(z: np.ndarray) -> np.ndarray:
+        return np.asarray(cm.residual(z, p)).ravel()
+
+    g = resid(x)
+    norm = np.abs(g).max() if np.isfinite(g).all() else np.inf
+    status, it = "maximum iterations reached", 0
+    for it in range(int(opts["max_iter"]) + 1):
+        if norm <= float(opts["tol"]):
+            status = "solved"
+            break
+        if it == int(opts["max_iter"]) or not np.isfinite(norm):
+            status = "residual not finite" if not np.isfinite(norm) else status
+            break
+        vals = np.asarray(cm.jacobian(x, p).nonzeros(), dtype=float).ravel()
+        jac = sp.csc_matrix((vals, (cm.jac_rows, cm.jac_cols)), shape=(n, n))
+        try:
+            step = (sla.solve(jac.toarray(), -g, check_finite=False) if n <= DENSE_LIMIT
+                    else spla.spsolve(jac, -g))
+        except (sla.LinAlgError, RuntimeError):
+            status = "singular Jacobian"
+            break
+        alpha = 1.0
+        while alpha > 1e-6:
+            trial = x + alpha * step
+            g_trial = resid(trial)
+            n_trial = np.abs(g_trial).max() if np.isfinite(g_trial).all() else np.inf
+            if n_trial < (1 - 1e-4 * alpha) * norm or n_trial <= float(opts["tol"]):
+                break
+            alpha *= 0.5
+        else:
+            status = "line search failed"
+            break
+        x, g, norm = trial, g_trial, n_trial
+    return BackendResult(x=x, status=status, iterations=it, seconds=time.perf_counter() - start)

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cge.errors import SolveError
+from cge.errors import CGEInputError, SolveError
 from cge.model.build import CGEModel
-from cge.solve.backends import BackendResult, solve_casadi, solve_cyipopt, solve_pyomo
+from cge.solve.backends import BackendResult, solve_casadi, solve_cyipopt, solve_newton, solve_pyomo
 from cge.solve.compile import CompiledModel, compile_model, residual_norm
 
-BACKENDS = ("cyipopt", "casadi", "pyomo")
+BACKENDS = ("cyipopt", "casadi", "newton", "pyomo")
 DEFAULT_TOLERANCE = 1e-8
 
 
@@ -56,7 +56,7 @@ class Solver:
                  tolerance: float = DEFAULT_TOLERANCE, max_steps: int = 16,
                  options: dict[str, object] | None = None) -> None:
         if backend not in BACKENDS:
-            raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
+            raise CGEInputError(f"backend: unknown '{backend}'; allowed: {', '.join(BACKENDS)}")
         self.cgem, self.backend, self.tolerance, self.max_steps = cgem, backend, tolerance, max_steps
         self.options = dict(options or {})
         start = time.perf_counter()
@@ -73,6 +73,8 @@ class Solver:
             return solve_cyipopt(self.compiled, x0, p, self.options)
         if self.backend == "casadi":
             return solve_casadi(self.compiled, x0, p, self.options)
+        if self.backend == "newton":
+            return solve_newton(self.compiled, x0, p, self.options)
         self.compiled.store(x0)
         return solve_pyomo(self.cgem.model, self.options)
 

@@ -28,6 +28,19 @@ def test_cyipopt_and_casadi_ipopt_agree(make):
     assert np.allclose(a.x_last, b.x_last, rtol=0, atol=1e-8)
 
 
+def test_newton_backend_agrees_with_ipopt(make):
+    """The Newton backend (dense LU) reaches the same equilibrium as cyipopt to 1e-8."""
+    a = make()
+    _shock(a.cgem.model)
+    a.solve()
+    b = Solver(a.cgem, backend="newton")
+    b.reset()
+    _shock(a.cgem.model)
+    report = b.solve()
+    assert report.max_residual < 1e-8
+    assert np.allclose(a.x_last, b.x_last, rtol=0, atol=1e-8)
+
+
 @pytest.mark.skipif(not pyomo_ipopt_available(), reason="no ipopt executable on the PATH")
 def test_pyomo_solverfactory_route_agrees(make):
     """Pyomo's SolverFactory('ipopt') gives the same solution as cyipopt."""
