@@ -72,10 +72,21 @@ def structure_key(sc: Scenario, dataset_path: Path, regions: list[str], sectors:
             sc.closure.model_dump_json(), tuple(quota_flows(sc, regions, sectors)), targets)
 
 
+_DATASETS: dict[tuple[str, float], xr.Dataset] = {}
+
+
+def _dataset(path: Path) -> xr.Dataset:
+    """The dataset at ``path``, read once per process (keyed by path and modification time)."""
+    key = (str(path), path.stat().st_mtime)
+    if key not in _DATASETS:
+        _DATASETS[key] = load_dataset(path)
+    return _DATASETS[key]
+
+
 def get_model(sc: Scenario, backend: str = "cyipopt") -> tuple[CachedModel, bool]:
     """The cached model for the scenario's structure, building it if needed."""
     path = resolve_dataset_path(sc.dataset, base=sc.path.parent if sc.path else None)
-    ds = load_dataset(path)
+    ds = _dataset(path)
     regions = [str(r) for r in ds["region"].values]
     sectors = [str(s) for s in ds["sector"].values]
     key = structure_key(sc, path, regions, sectors) + (backend,)

@@ -73,3 +73,18 @@ def summary(
     except CGEError as exc:
         raise _fail(exc) from None
     typer.echo(json.dumps(result, indent=2) if as_json else format_summary(result))
+
+
+@app.command()
+def schedules(
+    out: Optional[Path] = typer.Option(None, help="output folder (default: calibration/tariff_schedules)"),
+    data_dir: Optional[Path] = typer.Option(
+        None, help="shared data folder holding tariffs/ and wiod2013/ (default: ../shared/data)"),
+) -> None:
+    """Rebuild the seed scenarios' tariff tables from raw tariff data and print the checks."""
+    from cge.data.tariff_schedules import main as build_schedules
+
+    try:
+        build_schedules(out, data_dir)
+    except CGEError as exc:
+        raise _fail(exc) from None
