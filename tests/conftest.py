@@ -29,3 +29,25 @@ def solver() -> Solver:
 def make() -> object:
     """The factory ``make_solver`` for tests that need another economy or closure."""
     return make_solver
+
+
+TARIFF_SCENARIO = """name: {name}
+description: {importer} adds {points} percentage points of tariff on all imports from {exporter}.
+sources:
+  - "Test scenario on the tiny WIOD dataset (calibration/datasets/wiod2011_3x3.nc)."
+dataset: tiny
+elasticities: gtap
+shocks:
+  - type: import_tariff
+    importers: [{importer}]
+    exporters: [{exporter}]
+    sectors: all
+    add_pct_points: {points}
+"""
+
+
+def write_tariff_scenario(path, name: str, importer: str = "USA", exporter: str = "CHN",
+                          points: float = 10):
+    """Write a one-shock tariff scenario on the tiny dataset to ``path`` (a file path)."""
+    path.write_text(TARIFF_SCENARIO.format(name=name, importer=importer, exporter=exporter, points=points))
+    return path

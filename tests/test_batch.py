@@ -20,32 +20,18 @@ import xarray as xr
 from cge.batch import (BATCH_FILE, MANIFEST_FILE, combine_scenarios, discover_scenarios,
                        one_line, run_batch, split_scenarios)
 from cge.errors import CGEInputError, SolveError
+from tests.conftest import write_tariff_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "calibration" / "datasets" / "wiod2011_3x3.nc"
-
-SCENARIO = """name: {name}
-description: US adds {points} percentage points of tariff on all imports from China.
-sources:
-  - "Test scenario on the tiny WIOD dataset (calibration/datasets/wiod2011_3x3.nc)."
-dataset: tiny
-elasticities: gtap
-shocks:
-  - type: import_tariff
-    importers: [{importer}]
-    exporters: [CHN]
-    sectors: all
-    add_pct_points: {points}
-"""
-
 
 def write_scenarios(folder: Path, points: dict[str, float], broken: str | None = "broken") -> None:
     """Scenario files ``<name>.yaml``; ``broken`` names one with an unknown region (XXX)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, value in points.items():
-        (folder / f"{name}.yaml").write_text(SCENARIO.format(name=name, points=value, importer="USA"))
+        write_tariff_scenario(folder / f"{name}.yaml", name, importer="USA", points=value)
     if broken:
-        (folder / f"{broken}.yaml").write_text(SCENARIO.format(name=broken, points=10, importer="XXX"))
+        write_tariff_scenario(folder / f"{broken}.yaml", broken, importer="XXX", points=10)
 
 
 class FakeRunner(types.ModuleType):

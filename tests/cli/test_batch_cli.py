@@ -12,24 +12,10 @@ from typer.testing import CliRunner
 
 import cge.batch
 from cge.cli.batch import batch
+from tests.conftest import write_tariff_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "calibration" / "datasets" / "wiod2011_3x3.nc"
-
-SCENARIO = """name: {name}
-description: US adds {points} percentage points of tariff on all imports from China.
-sources:
-  - "Test scenario on the tiny WIOD dataset (calibration/datasets/wiod2011_3x3.nc)."
-dataset: tiny
-elasticities: gtap
-shocks:
-  - type: import_tariff
-    importers: [{importer}]
-    exporters: [CHN]
-    sectors: all
-    add_pct_points: {points}
-"""
-
 
 @pytest.fixture
 def cli() -> typer.Typer:
@@ -47,7 +33,7 @@ def _group() -> None:
 def write(folder: Path, name: str, points: float = 10, importer: str = "USA") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.yaml"
-    path.write_text(SCENARIO.format(name=name, points=points, importer=importer))
+    write_tariff_scenario(path, name, importer=importer, points=points)
     return path
 
 

@@ -13,24 +13,10 @@ from typer.testing import CliRunner
 
 from cge.cli.compare import compare
 from cge.report.tables import read_csv_table
+from tests.conftest import write_tariff_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "calibration" / "datasets" / "wiod2011_3x3.nc"
-
-SCENARIO = """name: {name}
-description: {importer} adds {points} percentage points of tariff on all imports from {exporter}.
-sources:
-  - "Test scenario on the tiny WIOD dataset (calibration/datasets/wiod2011_3x3.nc)."
-dataset: tiny
-elasticities: gtap
-shocks:
-  - type: import_tariff
-    importers: [{importer}]
-    exporters: [{exporter}]
-    sectors: all
-    add_pct_points: {points}
-"""
-
 
 def _group() -> None:
     """Make the test app a command group, like `cge`."""
@@ -57,7 +43,7 @@ def tiny_results(tmp_path_factory) -> list[Path]:
     paths = []
     for name, importer, exporter in (("us_tariff", "USA", "CHN"), ("retaliation", "CHN", "USA")):
         scenario = folder / f"{name}.yaml"
-        scenario.write_text(SCENARIO.format(name=name, importer=importer, exporter=exporter, points=25))
+        write_tariff_scenario(scenario, name, importer=importer, exporter=exporter, points=25)
         run_scenario(scenario, out_dir=folder / "out")
         paths.append(folder / "out" / f"{name}.nc")
     return paths
