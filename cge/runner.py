@@ -26,7 +26,7 @@ from cge import __version__
 from cge.data.datasets import DATASET_FILES, dataset_path, load_dataset
 from cge.model.build import CGEModel, build_model
 from cge.model.calibration import calibrate
-from cge.results import collect_results
+from cge.results import collect_results, spillover_summary
 from cge.scenario import Scenario, load_scenario, quota_flows, table_paths
 from cge.errors import SolveError
 from cge.shocks import apply_shocks, reset_instruments, share_flows, target_specs
@@ -159,7 +159,8 @@ def solve_scenario(sc: Scenario, backend: str = "cyipopt") -> xr.Dataset:
 
 
 def write_results(ds: xr.Dataset, out_dir: Path) -> Path:
-    """Write ``<out>/<name>.nc`` and ``<out>/<name>/<variable>.csv`` atomically."""
+    """Write ``<out>/<name>.nc``, ``<out>/<name>/<variable>.csv`` and the third-country
+    ``spillovers.csv`` atomically."""
     out_dir.mkdir(parents=True, exist_ok=True)
     name = ds.attrs["scenario_name"]
     target = out_dir / f"{name}.nc"
@@ -170,6 +171,7 @@ def write_results(ds: xr.Dataset, out_dir: Path) -> Path:
         tmp_dir = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out_dir))
         for var in ds.data_vars:
             ds[var].to_dataframe().reset_index().to_csv(tmp_dir / f"{var}.csv", index=False)
+        spillover_summary(ds).to_csv(tmp_dir / "spillovers.csv", index=False)
         if csv_dir.exists():
             old = out_dir / f".{name}.old"
             os.replace(csv_dir, old)

@@ -49,10 +49,16 @@ def run(
     console.print(table)
     spill = spillover_summary(ds)
     if not spill.empty:
-        gains = ", ".join(spill.loc[spill.outcome == "gains", "region"]) or "none"
-        loses = ", ".join(spill.loc[spill.outcome == "loses", "region"]) or "none"
-        console.print(f"third countries gaining: {gains}; losing: {loses}")
-    console.print(f"solver: {ds.attrs['solver_status'][:40]}, {ds.attrs['solver_iterations']} iterations, "
+        third = Table(title="Third countries (neither source nor target of a shock): "
+                            "welfare and exports by destination, % change")
+        for col in ("region", "outcome", "EV (% income)", "to USA", "to CHN", "to others"):
+            third.add_column(col, justify="left" if col in ("region", "outcome") else "right")
+        for row in spill.itertuples(index=False):
+            third.add_row(row.region, row.outcome, f"{row.ev_pct:.3f}",
+                          *(f"{v:.2f}" if v == v else "n/a" for v in
+                            (row.exports_to_USA_pct, row.exports_to_CHN_pct, row.exports_to_others_pct)))
+        console.print(third)
+    console.print(f"solver: {ds.attrs['solver_status'].split(',')[0]}, {ds.attrs['solver_iterations']} iterations, "
                   f"max residual {ds.attrs['max_residual']:.1e}, {ds.attrs['solve_seconds']:.2f} s; "
                   f"results: {out / (name + '.nc')}")
 
