@@ -6,6 +6,10 @@ All percentage changes are relative to the benchmark.  Definitions (docs/model.m
 - ``ev_usd_million[r]``  equivalent variation at benchmark prices,
   EV = INC/cpi - INCbar (exact: utility is homothetic and benchmark prices are 1);
   ``ev_pct`` = 100 EV / INCbar.
+- ``ev_source_usd_million[r, source]`` an exact decomposition of EV by source of the
+  regional household's income: for each factor, tariffs, export taxes, quota rents (incl.
+  target instruments), output taxes and the trade-balance transfer, the real (CPI-deflated)
+  value at the solution minus the benchmark value; the sources sum to EV.
 - ``real_gdp_pct[r]``    expenditure-side GDP at benchmark prices: final demand
   quantities at benchmark agent prices plus exports (shipped) minus imports.
 - ``tot_pct[r]``         Laspeyres index of export prices received (fob, incl. export
@@ -25,6 +29,7 @@ import pyomo.environ as pyo
 import xarray as xr
 
 from cge.model.build import CGEModel
+from cge.model.demand import REVENUE_SOURCES
 
 
 def _v(x: object) -> float:
@@ -119,10 +124,20 @@ def collect_results(cgem: CGEModel, attrs: dict[str, object], shocked_regions: l
         rent_rate[k] = 100 * rate
         rents[ri[s]] += rate * _v(m.py[i, s]) * (1 + _v(m.te[i, s, r])) * shipped[k]
     employment = np.array([_v(m.ls[r]) if r in m.LS_REGIONS else 1.0 for r in R])
+    sources = list(F) + list(REVENUE_SOURCES) + ["trade_balance"]
+    bench_parts = {f: b.factor_income[F.index(f)].sum(axis=0) for f in F}
+    bench_parts["tariffs"] = (b.tariff * b.trade).sum(axis=(0, 1))
+    new_parts = {f: np.array([_v(m.factor_payments_by[f, r]) for r in R]) for f in F}
+    for src in REVENUE_SOURCES:
+        new_parts[src] = np.array([_v(m.revenue[src, r]) for r in R])
+    new_parts["trade_balance"] = -b.trade_balance * _v(m.pnum)
+    bench_parts["trade_balance"] = -b.trade_balance
+    ev_source = np.array([new_parts[k] / cpi - bench_parts.get(k, np.zeros(nr)) for k in sources]).T
 
     data = {
         "ev_usd_million": (("region",), ev),
         "ev_pct": (("region",), 100 * ev / inc_bar),
+        "ev_source_usd_million": (("region", "income_source"), ev_source),
         "real_gdp_pct": (("region",), 100 * (gdp / gdp_bar - 1)),
         "tot_pct": (("region",), tot),
         "cpi_pct": (("region",), 100 * (cpi - 1)),
@@ -140,7 +155,8 @@ def collect_results(cgem: CGEModel, attrs: dict[str, object], shocked_regions: l
         "output_usd_million": (("region", "sector"), out_bar),
         "bilateral_trade_usd_million": (("exporter", "importer", "sector"), trade.transpose(1, 2, 0)),
     }
-    coords = {"region": R, "sector": S, "exporter": R, "importer": R, "factor": F}
+    coords = {"region": R, "sector": S, "exporter": R, "importer": R, "factor": F,
+              "income_source": sources}
     if len(m.TARGETS):
         names = [t.name for t in cgem.targets]
         coords["target"] = names

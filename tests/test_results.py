@@ -35,3 +35,13 @@ def test_spillovers_cover_only_third_countries_and_show_trade_diversion(us_tarif
     new = base * (1 + ds.bilateral_trade_pct.sel(exporter="ROW", importer="USA") / 100)
     assert row.exports_to_USA_pct == pytest.approx(100 * (float(new.sum()) / float(base.sum()) - 1))
     assert row.outcome == ("gains" if row.ev_usd_million >= 0 else "loses")
+
+
+def test_ev_sources_sum_exactly_to_ev(us_tariff_on_china):
+    """The income-source decomposition of EV adds up to EV in every region, and a US tariff
+    on China shows up as US tariff revenue."""
+    ds = us_tariff_on_china
+    total = ds.ev_source_usd_million.sum("income_source")
+    tol = 1e-9 * float(ds.income_usd_million.max())  # the income equation holds to ~1e-10 relative
+    assert total.values == pytest.approx(ds.ev_usd_million.values, abs=tol)
+    assert float(ds.ev_source_usd_million.sel(region="USA", income_source="tariffs")) > 0

@@ -60,6 +60,9 @@ def final_composite_demand(m: pyo.ConcreteModel, b: Benchmark, i: str, a: str, r
                       m.pa[i, a, r], m.pa_bar[i, a, r], b.esub_fd[a])
 
 
+REVENUE_SOURCES = ("tariffs", "export_taxes", "quota_rents", "output_taxes")
+
+
 def target_revenue(m: pyo.ConcreteModel, r: str, imports: list, exports: list) -> object:
     """Revenue of target instruments accruing to r: importer-side wedges on its imports
     (tariff or import-quota rent), exporter-side wedges on its exports (export-quota rent)."""
@@ -85,16 +88,22 @@ def add_income(m: pyo.ConcreteModel, b: Benchmark) -> None:
         by_importer[r].append((i, s, r))
         by_exporter[s].append((i, s, r))
 
-    def revenue(m, r):
-        tariffs = sum(m.tm[k] * m.pcif[k] * m.exports[k] for k in by_importer[r])
-        export_tax = sum(m.te[k] * m.py[k[0], r] * m.tau[k] * m.exports[k] for k in by_exporter[r])
-        rents = sum(m.rent[k] * m.py[k[0], r] * (1 + m.te[k]) * m.tau[k] * m.exports[k]
-                    for k in by_exporter[r] if k in m.QUOTA_FLOWS)
-        rents = rents + target_revenue(m, r, by_importer[r], by_exporter[r])
-        output_tax = sum(m.to[j, s] * m.py[j, s] * m.y[j, s] * float(b.output[b.sectors.index(j), ri[s]])
-                         for (j, s) in m.YJ if s == r)
-        return tariffs + export_tax + rents + output_tax
-    m.tax_revenue = pyo.Expression(m.REGIONS, rule=revenue)
+    def revenue(m, source, r):
+        if source == "tariffs":
+            return sum(m.tm[k] * m.pcif[k] * m.exports[k] for k in by_importer[r])
+        if source == "export_taxes":
+            return sum(m.te[k] * m.py[k[0], r] * m.tau[k] * m.exports[k] for k in by_exporter[r])
+        if source == "quota_rents":
+            rents = sum(m.rent[k] * m.py[k[0], r] * (1 + m.te[k]) * m.tau[k] * m.exports[k]
+                        for k in by_exporter[r] if k in m.QUOTA_FLOWS)
+            return rents + target_revenue(m, r, by_importer[r], by_exporter[r])
+        return sum(m.to[j, s] * m.py[j, s] * m.y[j, s] * float(b.output[b.sectors.index(j), ri[s]])
+                   for (j, s) in m.YJ if s == r)
+    m.revenue = pyo.Expression(REVENUE_SOURCES, m.REGIONS, rule=revenue)
+
+    def tax_revenue(m, r):
+        return sum(m.revenue[src, r] for src in REVENUE_SOURCES)
+    m.tax_revenue = pyo.Expression(m.REGIONS, rule=tax_revenue)
 
     def income(m, r):
         tb = float(b.trade_balance[ri[r]])

@@ -64,9 +64,13 @@ def add_factor_markets(m: pyo.ConcreteModel, b: Benchmark, closure: Closure) -> 
         return m.pf[LABOUR, r] - m.cpi[r] == 0
     m.real_wage = pyo.Constraint(m.LS_REGIONS, rule=real_wage)
 
-    def payments(m, r):
-        mobile = sum(m.pf[f, s] * m.endowment[f, s] * supply(m, f, s) for (f, s) in m.FR if s == r)
-        specific = sum(m.pfs[f, j, s] * float(b.factor_income[fi[f], si[j], ri[s]])
-                       for (f, j, s) in m.FJS if s == r)
+    def payments_by_factor(m, f, r):
+        mobile = m.pf[f, r] * m.endowment[f, r] * supply(m, f, r) if (f, r) in m.FR else 0.0
+        specific = sum(m.pfs[g, j, s] * float(b.factor_income[fi[g], si[j], ri[s]])
+                       for (g, j, s) in m.FJS if g == f and s == r)
         return mobile + specific
+    m.factor_payments_by = pyo.Expression(b.factors, m.REGIONS, rule=payments_by_factor)
+
+    def payments(m, r):
+        return sum(m.factor_payments_by[f, r] for f in b.factors)
     m.factor_payments = pyo.Expression(m.REGIONS, rule=payments)
