@@ -42,7 +42,10 @@ class _RateShock(_Shock):
     @model_validator(mode="after")
     def _one_mode(self) -> "_RateShock":
         given = [k for k in ("rate_pct", "add_pct_points", "scale_power") if getattr(self, k) is not None]
-        if getattr(self, "table", None) is None and len(given) != 1:
+        if getattr(self, "table", None) is not None:
+            if given:
+                raise ValueError(f"a tariff table sets the rates; drop {', '.join(given)} (use mode)")
+        elif len(given) != 1:
             raise ValueError("give exactly one of rate_pct, add_pct_points, scale_power")
         if self.rate_pct is not None and self.rate_pct <= -100:
             raise ValueError(f"rate_pct must be above -100 (got {self.rate_pct})")

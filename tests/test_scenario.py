@@ -154,3 +154,13 @@ def test_share_target_of_zero_is_rejected_as_unreachable(tmp_path):
           max_share: 0
     """))
     assert "max_share" in msg and "cannot be reached" in msg
+
+
+def test_table_and_rate_together_are_ambiguous(tmp_path):
+    """A tariff shock with both a table and a rate is rejected rather than guessed."""
+    msg = one_line_error(write(tmp_path, """
+        - type: import_tariff
+          table: t.csv
+          add_pct_points: 5
+    """))
+    assert "table" in msg and "add_pct_points" in msg
