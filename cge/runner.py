@@ -11,7 +11,6 @@ order in which scenarios are run.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import subprocess
 import tempfile

@@ -5,7 +5,6 @@ files, use only model codes, and reproduce published average tariff levels withi
 tolerances documented in calibration/tariff_schedules/README.md.
 """
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
