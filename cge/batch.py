@@ -28,7 +28,6 @@ import logging
 import os
 import re
 import time
-import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,6 +36,7 @@ from typing import Any, Callable, Iterable, Literal, Sequence
 import numpy as np
 import xarray as xr
 
+from cge.atomic import write_atomic
 from cge.errors import CGEError, CGEInputError
 
 SCENARIO = "scenario"
@@ -277,21 +277,6 @@ def _load(path: Path) -> xr.Dataset:
     """Read a result file fully into memory and close it."""
     with xr.open_dataset(path, engine="h5netcdf") as ds:
         return ds.load()
-
-
-def write_atomic(target: Path, write: Callable[[Path], None]) -> None:
-    """Write ``target`` through a temporary file in the same folder, then rename.
-
-    An interrupted or failed write leaves any existing ``target`` untouched.  The
-    temporary name is unique (not ``mkstemp``, whose files are private, mode 0600),
-    so the file gets the usual permissions of the user's umask.
-    """
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def write_manifest(path: Path, outcomes: Iterable[ScenarioOutcome], batch_file: Path | None,

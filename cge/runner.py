@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-import tempfile
+import shutil
 import time
 import uuid
 from dataclasses import dataclass
@@ -22,6 +22,7 @@ from pathlib import Path
 import xarray as xr
 
 from cge import __version__
+from cge.atomic import write_atomic
 from cge.data.datasets import DATASET_FILES, dataset_path, load_dataset
 from cge.model.build import CGEModel, build_model
 from cge.model.calibration import calibrate
@@ -162,29 +163,28 @@ def write_results(ds: xr.Dataset, out_dir: Path) -> Path:
     ``spillovers.csv`` atomically."""
     out_dir.mkdir(parents=True, exist_ok=True)
     name = ds.attrs["scenario_name"]
-    target = out_dir / f"{name}.nc"
-    tmp = str(out_dir / f".{name}.{uuid.uuid4().hex}.nc.tmp")
-    try:
-        ds.to_netcdf(tmp, engine="h5netcdf")
-        csv_dir = out_dir / name
-        tmp_dir = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out_dir))
+
+    def write_csv_dir(tmp_dir: Path) -> None:
+        tmp_dir.mkdir()
         for var in ds.data_vars:
             ds[var].to_dataframe().reset_index().to_csv(tmp_dir / f"{var}.csv", index=False)
         spillover_summary(ds).to_csv(tmp_dir / "spillovers.csv", index=False)
-        if csv_dir.exists():
-            old = out_dir / f".{name}.old"
-            os.replace(csv_dir, old)
-            os.replace(tmp_dir, csv_dir)
-            for f in old.iterdir():
-                f.unlink()
-            old.rmdir()
-        else:
-            os.replace(tmp_dir, csv_dir)
-        os.replace(tmp, target)
+
+    # the CSV folder first (renamed over the old one), then the NetCDF file, which is
+    # what batch resume looks for: a failure leaves the previous results usable
+    staged = out_dir / f".{name}.{uuid.uuid4().hex}.csv.tmp"
+    try:
+        write_csv_dir(staged)
+        old = out_dir / f".{name}.{uuid.uuid4().hex}.old"
+        if (out_dir / name).exists():
+            os.replace(out_dir / name, old)
+        os.replace(staged, out_dir / name)
+        if old.exists():
+            shutil.rmtree(old)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
+        if staged.exists():
+            shutil.rmtree(staged)
+    return write_atomic(out_dir / f"{name}.nc", lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
 
 
 def run_scenario(scenario: str | Path | Scenario, out_dir: Path | None = None,

@@ -17,9 +17,7 @@ Pipeline (``docs/data.md`` describes each step):
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +25,7 @@ import pandas as pd
 import xarray as xr
 
 import cge
+from cge.atomic import write_atomic
 from cge.data import elasticities, tariffs
 from cge.data.aggregate import aggregate, country_trade
 from cge.data.clean import CleanTable, clean_table
@@ -166,20 +165,17 @@ def build_dataset(mapping: str | Path = "default", year: int = 2011,
 
 
 def write_dataset(ds: xr.Dataset, path: Path) -> Path:
-    """Write ``ds`` as compressed NetCDF atomically: a failed write leaves ``path`` intact."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        encoding = {v: {"zlib": True, "complevel": 6} for v in ds.data_vars}
-        ds.to_netcdf(tmp, engine="h5netcdf", encoding=encoding)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; built datasets are for everyone to read
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
+    """Write ``ds`` as compressed NetCDF atomically: a failed write leaves ``path`` intact.
+
+    Encodings carried over from a file the dataset was read from are dropped: they fix
+    string widths, so a new, longer label (e.g. SEMI among three-letter codes) would be
+    truncated on writing.
+    """
+    ds = ds.copy()
+    for var in ds.variables.values():
+        var.encoding = {}
+    encoding = {v: {"zlib": True, "complevel": 6} for v in ds.data_vars}
+    return write_atomic(Path(path), lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf", encoding=encoding))
 
 
 def build(mapping: str | Path = "default", year: int = 2011, data_dir: Path | None = None,

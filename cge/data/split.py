@@ -37,7 +37,6 @@ commodity), so the importer's tariff totals are preserved exactly.
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -47,6 +46,7 @@ import xarray as xr
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from cge.data.build import write_dataset
 from cge.data.schema import (COMMODITY, EXPORTER, FACTOR, FD, FIELDS,
                              IMPORTER, REGION, SECTOR)
 from cge.errors import CGEInputError
@@ -549,9 +549,8 @@ def build_critical_dataset(default_path: str | Path, out_path: str | Path,
                            splits_dir: str | Path = SPLITS_DIR) -> xr.Dataset:
     """Split REE, MAG and SEMI out of the default dataset and write it atomically.
 
-    The file is written to a temporary name in the same folder (zlib level 4)
-    and moved into place only when complete, so a failed build never damages an
-    existing output.  Returns the split dataset."""
+    The file is written by :func:`cge.data.build.write_dataset` (atomic, compressed),
+    so a failed build never damages an existing output.  Returns the split dataset."""
     default_path, out_path = Path(default_path), Path(out_path)
     if not default_path.is_file():
         raise CGEInputError(f"default dataset {default_path}: file not found "
@@ -564,15 +563,6 @@ def build_critical_dataset(default_path: str | Path, out_path: str | Path,
     n_sec, n_reg = ds.sizes[SECTOR], ds.sizes[REGION]
     ds.attrs["title"] = f"{base.attrs.get('title', 'base dataset')} with critical inputs split " \
                         f"({n_reg} regions x {n_sec} sectors)"
-    tmp = out_path.with_name(f".{out_path.name}.tmp")
-    for var in ds.variables.values():  # drop encodings read from the source file: they would
-        var.encoding = {}              # truncate the new, longer labels to the old string width
-    encoding = {v: {"zlib": True, "complevel": 4} for v in ds.data_vars}
-    try:
-        ds.to_netcdf(tmp, engine="h5netcdf", encoding=encoding)
-        os.replace(tmp, out_path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    write_dataset(ds, out_path)
     ds.attrs["split_seconds"] = round(seconds, 3)
     return ds

@@ -27,14 +27,13 @@ Sources (cite them with the tables):
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from cge.atomic import write_atomic
 from cge.data.mapping import Mapping, load_mapping
 from cge.data.wiod import N_INDUSTRIES, default_data_dir, read_wiod, repo_root
 from cge.errors import CGEInputError
@@ -432,19 +431,6 @@ def checks_table(schedules: list[Schedule], data_dir: Path | None = None) -> pd.
     return pd.DataFrame(rows, columns=["schedule", "quantity", "value"])
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write text to ``path`` via a temporary file in the same folder and os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_schedules(out_dir: Path | None = None, data_dir: Path | None = None) -> dict[str, Path]:
     """Build every schedule and the check table, then write them (all or nothing).
 
@@ -460,7 +446,7 @@ def write_schedules(out_dir: Path | None = None, data_dir: Path | None = None) -
     texts["checks.csv"] = buffer.getvalue()
     written = {}
     for name, text in texts.items():
-        write_atomic(out / name, text)
+        write_atomic(out / name, lambda tmp, text=text: tmp.write_text(text, newline=""))
         written[name] = out / name
     return written
 
