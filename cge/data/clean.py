@@ -43,21 +43,11 @@ RAS_MAX_ITERATIONS = 5000
 
 
 @dataclass(frozen=True)
-class CleanTable:
-    """A balanced, non-negative world IO table: ``final`` has the agents of ``FD_AGENTS``."""
+class CleanTable(WiodTable):
+    """A balanced, non-negative world IO table: ``final`` has the agents of ``FD_AGENTS``
+    instead of WIOD's five final-demand categories; ``report`` says what cleaning changed."""
 
-    year: int
-    countries: tuple[str, ...]
-    industries: tuple[str, ...]
-    inter: np.ndarray
-    final: np.ndarray
-    output: np.ndarray
     report: dict = field(default_factory=dict)
-
-    @property
-    def value_added(self) -> np.ndarray:
-        """Value added (country, industry) = gross output - intermediate inputs."""
-        return self.output - self.inter.sum(axis=(0, 1))
 
 
 def fold_final_demand(final: np.ndarray) -> np.ndarray:

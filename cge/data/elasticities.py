@@ -28,9 +28,9 @@ import xarray as xr
 from cge.data.tariffs import (
     CP_TRADABLE_SECTORS,
     WIOD_INDUSTRIES,
-    default_data_dir,
     load_cp2015,
 )
+from cge.data.wiod import raw_data_dir
 from cge.errors import CGEInputError
 
 _CALIBRATION = Path(__file__).resolve().parents[2] / "calibration"
@@ -94,7 +94,7 @@ def cp2015_industry_theta(data_dir: Path | None = None) -> pd.Series:
     Goods: CP's theta (theta_CP2015_T.txt) averaged over the CP sectors of each WIOD
     industry, weighted by CP's 1993 world imports; services: cp2015_services.csv.
     """
-    path = (default_data_dir(data_dir) / "elasticities" / "caliendo_parro_2015"
+    path = (raw_data_dir(data_dir) / "elasticities" / "caliendo_parro_2015"
             / "theta_CP2015_T.txt")
     if not path.is_file():
         raise CGEInputError(f"missing data file {path} (set --data-dir or CGE_DATA_DIR)")

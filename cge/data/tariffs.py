@@ -22,8 +22,6 @@ Result: ``tariff_rate`` (sector, exporter, importer) as a fraction, see docs/tar
 
 from __future__ import annotations
 
-import os
-import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +30,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from cge.data.aggregate import country_trade
+from cge.data.clean import clean_table
+from cge.data.wiod import raw_data_dir, read_wiod
 from cge.errors import CGEInputError
 
 WIOD_COUNTRIES: tuple[str, ...] = (
@@ -72,15 +73,6 @@ WIOD_EU_MEMBERS: frozenset[str] = frozenset({
 _CONCORDANCES = Path(__file__).resolve().parents[2] / "calibration" / "concordances"
 
 
-def default_data_dir(data_dir: Path | None = None) -> Path:
-    """Raw-data folder: the argument, else $CGE_DATA_DIR, else ``<repo>/../shared/data``."""
-    if data_dir is not None:
-        return Path(data_dir)
-    if os.environ.get("CGE_DATA_DIR"):
-        return Path(os.environ["CGE_DATA_DIR"])
-    return Path(__file__).resolve().parents[2].parent / "shared" / "data"
-
-
 def _require(path: Path) -> Path:
     if not path.is_file():
         raise CGEInputError(f"missing data file {path} (set --data-dir or CGE_DATA_DIR)")
@@ -102,7 +94,7 @@ def load_cp2015(data_dir: Path | None = None) -> CPTariffs:
     Layout (cp2015 README): 620 x 31, one block of 31 importer rows per tradable sector,
     columns = exporters; tariffs in percent, imports in thousand USD.
     """
-    folder = default_data_dir(data_dir) / "cp2015"
+    folder = raw_data_dir(data_dir) / "cp2015"
     shape = (len(CP_TRADABLE_SECTORS), len(CP_COUNTRIES), len(CP_COUNTRIES))
     rate = np.loadtxt(_require(folder / "tariffs2005.txt")).reshape(shape) / 100.0
     imports = np.loadtxt(_require(folder / "xbilat1993.txt")).reshape(shape)
@@ -288,30 +280,10 @@ def baseline_tariffs_source() -> str:
 
 
 def wiod_country_trade(year: int = 2011, data_dir: Path | None = None) -> xr.DataArray:
-    """Bilateral trade (industry, exporter, importer) in USD million from a WIOD 2013 table.
-
-    trade[i, s, r] = intermediate plus final use in r of the output of industry i of
-    s, for s != r.  Final use excludes WIOD's fifth final-demand column, changes in
-    inventories (it can be negative), and any remaining negative cell is set to zero.
-    Used here to weight the WITS cross-check; the build uses its own reader.
-    """
-    import rdata
-
-    path = _require(default_data_dir(data_dir) / "wiod2013" / f"wiot_{year}.RData")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        table = rdata.read_rda(str(path))[f"wiot_{year}"]
-    n_c, n_i = len(WIOD_COUNTRIES), len(WIOD_INDUSTRIES)
-    inter = np.asarray(table["inter"], dtype=float).reshape(n_c, n_i, n_c, n_i).sum(axis=3)
-    final = np.asarray(table["final"], dtype=float).reshape(n_c, n_i, n_c, 5)[..., :4].sum(axis=3)
-    flows = np.maximum(inter + final, 0.0).transpose(1, 0, 2)
-    flows[:, np.arange(n_c), np.arange(n_c)] = 0.0
-    return xr.DataArray(
-        flows, dims=("industry", "exporter", "importer"),
-        coords={"industry": list(WIOD_INDUSTRIES), "exporter": list(WIOD_COUNTRIES),
-                "importer": list(WIOD_COUNTRIES)},
-        name="trade", attrs={"units": "USD million", "source": f"WIOD 2013 release, {year}"},
-    )
+    """Bilateral trade (industry, exporter, importer) in USD million between WIOD countries,
+    from the cleaned table the build uses (``read_wiod`` -> ``clean_table`` -> ``country_trade``);
+    weights the WITS cross-check when no trade is given."""
+    return country_trade(clean_table(read_wiod(year, data_dir)))
 
 
 # WITS reporter/partner names in wits_ahs_weighted_tariffs_2023.csv -> WIOD countries.
@@ -333,7 +305,7 @@ def _wits_region(name: str) -> str:
 
 def load_wits_2023(data_dir: Path | None = None) -> pd.DataFrame:
     """WITS effectively applied (AHS) trade-weighted tariffs 2023, tidy, in percent."""
-    path = _require(default_data_dir(data_dir) / "tariffs" / "wits_ahs2023_usitc_monthly"
+    path = _require(raw_data_dir(data_dir) / "tariffs" / "wits_ahs2023_usitc_monthly"
                     / "wits_ahs_weighted_tariffs_2023.csv")
     raw = pd.read_csv(path)
     return pd.DataFrame({

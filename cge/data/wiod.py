@@ -124,10 +124,14 @@ def default_data_dir() -> Path:
     return repo_root().parent / "shared" / "data"
 
 
+def raw_data_dir(data_dir: Path | None = None) -> Path:
+    """The given raw-data folder, or :func:`default_data_dir`."""
+    return Path(data_dir) if data_dir is not None else default_data_dir()
+
+
 def wiod_file(year: int, data_dir: Path | None = None) -> Path:
     """Path of the raw WIOT file of ``year`` under ``data_dir/wiod2013``."""
-    base = Path(data_dir) if data_dir is not None else default_data_dir()
-    return base / "wiod2013" / f"wiot_{year}.RData"
+    return raw_data_dir(data_dir) / "wiod2013" / f"wiot_{year}.RData"
 
 
 def read_wiod(year: int = 2011, data_dir: Path | None = None) -> WiodTable:
