@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cge.errors import CGEError
+from cge.cli.common import user_errors
 
 
 def batch(
@@ -36,7 +36,7 @@ def batch(
     from cge.batch import discover_scenarios, run_batch
 
     console = Console(stderr=True)
-    try:
+    with user_errors():
         scenario_files = discover_scenarios(paths)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=console, transient=True,
@@ -46,9 +46,6 @@ def batch(
                                force=force,
                                on_outcome=lambda o: progress.update(
                                    task, advance=1, description=f"{o.status:7s} {o.name}"))
-    except CGEError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(exc.exit_code) from None
     if as_json:
         typer.echo(json.dumps({"batch_file": str(report.batch_file) if report.batch_file else None,
                                "manifest_file": str(report.manifest_file),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
@@ -23,6 +24,6 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(exc.exit_code) from None
 
 
-def echo_json(obj: object, dumps: Callable[..., str]) -> None:
-    """Print a JSON document."""
-    typer.echo(dumps(obj, indent=2, default=str))
+def echo_json(obj: object) -> None:
+    """Print a JSON document (values JSON cannot encode are printed as strings)."""
+    typer.echo(json.dumps(obj, indent=2, default=str))

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import typer
 
-from cge.errors import CGEError, CGEInputError
+from cge.cli.common import user_errors
+from cge.errors import CGEInputError
 
 ALL = "all"
 
@@ -46,15 +47,12 @@ def compare(
     from cge.report.charts import CHART_FORMATS, comparison_charts
     from cge.report.tables import FORMATS, comparison_tables, write_tables
 
-    try:
+    with user_errors():
         formats = _formats(table_format, FORMATS, "--format")
         charts = _formats(chart_format, CHART_FORMATS, "--chart-format") if plot else []
         ds = load_results(results)
         tables = write_tables(comparison_tables(ds), out, formats)
         figures = comparison_charts(ds, out, charts) if charts else []
-    except CGEError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(exc.exit_code) from None
     n = ds.sizes["scenario"]
     charts_written = f" and {len(figures)} chart file(s)" if figures else ""
     typer.echo(f"compared {n} scenario(s): wrote {len(tables)} table file(s){charts_written} "

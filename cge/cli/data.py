@@ -8,18 +8,13 @@ from typing import Optional
 
 import typer
 
-from cge.errors import CGEError, CGEInputError
+from cge.cli.common import user_errors
+from cge.errors import CGEInputError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Build and inspect base datasets (WIOD 2013 release).")
 
 ALL_MAPPINGS = ("default", "tiny", "full")
-
-
-def _fail(exc: CGEError) -> typer.Exit:
-    """Print a user error in one line and return the exit to raise."""
-    typer.echo(f"error: {exc}", err=True)
-    return typer.Exit(exc.exit_code)
 
 
 @app.command()
@@ -38,9 +33,9 @@ def build(
     from cge.data.datasets import DATASET_FILES, dataset_path
     from cge.data.split import build_critical_dataset
 
-    if (all_ or critical) and out is not None:
-        raise _fail(CGEInputError("--out cannot be combined with --all or --critical"))
-    try:
+    with user_errors():
+        if (all_ or critical) and out is not None:
+            raise CGEInputError("--out cannot be combined with --all or --critical")
         for name in (ALL_MAPPINGS if all_ else () if critical else (mapping,)):
             path = build_dataset(name, year, wiod_dir, out)
             typer.echo(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
@@ -48,8 +43,6 @@ def build(
             target = dataset_path("default").parent / DATASET_FILES["critical"]
             build_critical_dataset(dataset_path("default"), target)
             typer.echo(f"wrote {target} ({target.stat().st_size / 1e3:.0f} kB)")
-    except CGEError as exc:
-        raise _fail(exc) from None
 
 
 @app.command()
@@ -62,7 +55,7 @@ def summary(
     from cge.data.datasets import load_dataset
     from cge.data.summary import format_summary, summarize
 
-    try:
+    with user_errors():
         pair_codes = None
         if pair is not None:
             parts = [p.strip() for p in pair.split(",")]
@@ -70,8 +63,6 @@ def summary(
                 raise CGEInputError(f"--pair must be IMPORTER,EXPORTER (two region codes), got {pair!r}")
             pair_codes = (parts[0], parts[1])
         result = summarize(load_dataset(dataset), pair_codes)
-    except CGEError as exc:
-        raise _fail(exc) from None
     typer.echo(json.dumps(result, indent=2) if as_json else format_summary(result))
 
 
@@ -84,7 +75,5 @@ def schedules(
     """Rebuild the seed scenarios' tariff tables from raw tariff data and print the checks."""
     from cge.data.tariff_schedules import main as build_schedules
 
-    try:
+    with user_errors():
         build_schedules(out, data_dir)
-    except CGEError as exc:
-        raise _fail(exc) from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -35,7 +34,7 @@ def run(
     if as_json:
         echo_json({"scenario": name, "results_file": str(out / f"{name}.nc"), "regions": headline,
                    "solver": {k: ds.attrs[k] for k in ("solver_status", "solver_iterations",
-                                                         "max_residual", "solve_seconds")}}, json.dumps)
+                                                         "max_residual", "solve_seconds")}})
         return
     table = Table(title=f"{name}: welfare and GDP ({ds.attrs['dataset_title']}, "
                         f"elasticities {ds.attrs['elasticity_set']})")
@@ -90,7 +89,7 @@ def info(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
         "scenarios": sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml")),
     }
     if as_json:
-        echo_json(doc, json.dumps)
+        echo_json(doc)
         return
     for name, d in datasets.items():
         if d["built"]:
@@ -117,7 +116,7 @@ def bench(
         for name in datasets or ["tiny", "default"]:
             out.append(run_benchmark(name, backend=backend))
     if as_json:
-        echo_json(out, json.dumps)
+        echo_json(out)
         return
     for r in out:
         typer.echo(f"{r['dataset']}: {r['regions']} regions x {r['sectors']} sectors, "
