@@ -32,6 +32,21 @@ class _Shock(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class _Bilateral(_Shock):
+    """Selects bilateral flows: goods of ``sectors`` from ``exporters`` to ``importers``."""
+
+    exporters: Selector = ALL
+    importers: Selector = ALL
+    sectors: Selector = ALL
+
+
+class _Regional(_Shock):
+    """Selects producing activities: ``sectors`` in ``regions``."""
+
+    regions: Selector = ALL
+    sectors: Selector = ALL
+
+
 class _RateShock(_Shock):
     """A rate instrument: set a level, add points, or scale the power (1 + t)."""
 
@@ -52,60 +67,44 @@ class _RateShock(_Shock):
         return self
 
 
-class ImportTariff(_RateShock):
+class ImportTariff(_RateShock, _Bilateral):
     """Ad valorem import tariff of importers on goods from exporters."""
 
     type: Literal["import_tariff"]
-    importers: Selector = ALL
-    exporters: Selector = ALL
-    sectors: Selector = ALL
     table: str | None = None
     mode: Literal["rate_pct", "add_pct_points"] = "add_pct_points"
 
 
-class ExportTax(_RateShock):
+class ExportTax(_RateShock, _Bilateral):
     """Ad valorem export tax of exporters on goods to importers."""
 
     type: Literal["export_tax"]
-    exporters: Selector = ALL
-    importers: Selector = ALL
-    sectors: Selector = ALL
 
 
-class ExportQuota(_Shock):
+class ExportQuota(_Bilateral):
     """Quantity limit on bilateral exports relative to the benchmark; -100 is a ban."""
 
     type: Literal["export_quota"]
-    exporters: Selector = ALL
-    importers: Selector = ALL
-    sectors: Selector = ALL
     change_pct: float = Field(ge=-100)
 
 
-class OutputTax(_RateShock):
+class OutputTax(_RateShock, _Regional):
     """Ad valorem output tax (negative = subsidy) on producers."""
 
     type: Literal["output_tax"]
-    regions: Selector = ALL
-    sectors: Selector = ALL
 
 
-class Iceberg(_Shock):
+class Iceberg(_Bilateral):
     """Non-tariff trade cost: the iceberg factor is multiplied by 1 + change_pct/100."""
 
     type: Literal["iceberg"]
-    exporters: Selector = ALL
-    importers: Selector = ALL
-    sectors: Selector = ALL
     change_pct: float = Field(gt=-100)
 
 
-class Productivity(_Shock):
+class Productivity(_Regional):
     """Hicks-neutral productivity change in percent."""
 
     type: Literal["productivity"]
-    regions: Selector = ALL
-    sectors: Selector = ALL
     change_pct: float = Field(gt=-100)
 
 
@@ -120,17 +119,12 @@ class ShareMonitor(_Shock):
     measure: Literal["imports", "use"] = "imports"
 
 
-class ShareTarget(_Shock):
-    """Outcome target: exporter group X's share of importer group Y's imports (or total use)
-    of sectors S must not exceed (``max_share``) or must equal (``equal_share``) a level,
-    met by an endogenous instrument (docs/model.md, "Outcome targets")."""
+class ShareTarget(ShareMonitor):
+    """Outcome target: a market share (as in :class:`ShareMonitor`) must not exceed
+    (``max_share``) or must equal (``equal_share``) a level, met by an endogenous
+    instrument (docs/model.md, "Outcome targets")."""
 
     type: Literal["share_target"]
-    name: str
-    exporters: Selector
-    importers: Selector
-    sectors: Selector
-    measure: Literal["imports", "use"] = "imports"
     max_share: float | None = None
     equal_share: float | None = None
     instrument: Literal["import_tariff", "import_quota", "export_quota"] = "import_tariff"
