@@ -14,20 +14,19 @@ from __future__ import annotations
 import resource
 import time
 
-import pyomo.environ as pyo
-
 from cge.data.datasets import load_dataset
 from cge.model.build import build_model
 from cge.model.calibration import calibrate
 from cge.model.closure import Closure
-from cge.shocks import reset_instruments
+from cge.scenario import scenario_from_dict
+from cge.shocks import apply_shocks
 from cge.solve.solver import Solver
 
 
-def _tariff(m: pyo.ConcreteModel, importer: str, exporter: str | None, points: float) -> None:
-    for (i, s, r) in m.FLOWS:
-        if r == importer and (exporter is None or s == exporter):
-            m.tm[i, s, r] = pyo.value(m.tm[i, s, r]) + points / 100.0
+def _tariff(importer: str, exporters: str, points: float = 25.0) -> dict:
+    """An import-tariff shock adding ``points`` (applied through the scenario engine)."""
+    return {"type": "import_tariff", "importers": importer, "exporters": exporters,
+            "add_pct_points": points}
 
 
 def run_benchmark(dataset: str = "default", elasticities: str = "gtap",
@@ -53,12 +52,12 @@ def run_benchmark(dataset: str = "default", elasticities: str = "gtap",
                         "max_residual": rep.max_residual, "continuation_steps": rep.continuation_steps}
 
     timed("benchmark")
-    _tariff(m, home, partner, 25.0)
-    _tariff(m, partner, home, 25.0)
+    apply_shocks(cgem, scenario_from_dict({"name": "tariff25", "description": "bilateral +25 points",
+                                           "shocks": [_tariff(home, partner), _tariff(partner, home)]}))
     timed("tariff25")
-    reset_instruments(cgem)
     solver.reset()
-    _tariff(m, home, None, 10.0)
+    apply_shocks(cgem, scenario_from_dict({"name": "resolve", "description": "+10 points on all",
+                                           "shocks": [_tariff(home, "all", 10.0)]}))
     timed("resolve")
     return {
         "dataset": dataset,
