@@ -16,6 +16,7 @@ import subprocess
 import shutil
 import time
 import uuid
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,8 +47,9 @@ class CachedModel:
 _CACHE: dict[tuple, CachedModel] = {}
 
 
+@lru_cache(maxsize=1)
 def code_version() -> str:
-    """Package version plus the git commit when run from a checkout."""
+    """Package version plus the git commit when run from a checkout (read once per process)."""
     root = Path(__file__).resolve().parents[1]
     try:
         commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
@@ -64,12 +66,12 @@ def resolve_dataset_path(name: str, base: Path | None = None) -> Path:
     return dataset_path(base / name)
 
 
-def structure_key(sc: Scenario, dataset_path: Path, regions: list[str], sectors: list[str]) -> tuple:
+def structure_key(sc: Scenario, dataset_path: Path, quotas: list[tuple[str, str, str]]) -> tuple:
     """What determines a model's structure: everything except instrument values."""
     targets = tuple((s.kind, s.model_dump_json(exclude={"max_share", "equal_share"}))
                     for s in sc.shocks if s.type == "share_target")
     return (str(dataset_path), sc.elasticities, tuple(sorted(sc.esub_crit.items())),
-            sc.closure.model_dump_json(), tuple(quota_flows(sc, regions, sectors)), targets)
+            sc.closure.model_dump_json(), tuple(quotas), targets)
 
 
 _DATASETS: dict[tuple[str, float], xr.Dataset] = {}
@@ -89,12 +91,13 @@ def get_model(sc: Scenario, backend: str = "cyipopt") -> tuple[CachedModel, bool
     ds = _dataset(path)
     regions = [str(r) for r in ds["region"].values]
     sectors = [str(s) for s in ds["sector"].values]
-    key = structure_key(sc, path, regions, sectors) + (backend,)
+    quotas = quota_flows(sc, regions, sectors)
+    key = structure_key(sc, path, quotas) + (backend,)
     if key in _CACHE:
         return _CACHE[key], True
     start = time.perf_counter()
     bench = calibrate(ds, sc.elasticities, esub_crit=sc.esub_crit)
-    cgem = build_model(bench, sc.closure, quota_flows(sc, regions, sectors), target_specs(sc, bench))
+    cgem = build_model(bench, sc.closure, quotas, target_specs(sc, bench))
     built = time.perf_counter() - start
     solver = Solver(cgem, backend=backend)
     cached = CachedModel(cgem=cgem, solver=solver, build_seconds=built,
@@ -103,15 +106,27 @@ def get_model(sc: Scenario, backend: str = "cyipopt") -> tuple[CachedModel, bool
     return cached, False
 
 
+@lru_cache(maxsize=64)
+def _file_digest(path: str, mtime_ns: int, size: int) -> bytes:
+    """SHA-256 of a file, computed once per (path, modification time, size)."""
+    return hashlib.sha256(Path(path).read_bytes()).digest()
+
+
+def _digest(path: Path) -> bytes:
+    if not path.exists():
+        return b"missing"
+    st = path.stat()
+    return _file_digest(str(path), st.st_mtime_ns, st.st_size)
+
+
 def scenario_hash(scenario: str | Path | Scenario) -> str:
     """Content hash of a scenario's inputs: file text, tariff tables, dataset file, code version."""
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     h = hashlib.sha256()
     h.update(sc.text.encode() or sc.model_dump_json().encode())
     for p in table_paths(sc):
-        h.update(p.read_bytes() if p.exists() else b"missing")
-    path = resolve_dataset_path(sc.dataset, base=sc.path.parent if sc.path else None)
-    h.update(path.read_bytes())
+        h.update(_digest(p))
+    h.update(_digest(resolve_dataset_path(sc.dataset, base=sc.path.parent if sc.path else None)))
     h.update(code_version().encode())
     return h.hexdigest()[:16]
 
