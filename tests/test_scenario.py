@@ -41,84 +41,49 @@ def test_every_seed_scenario_file_validates():
         assert load_scenario(path).name == path.stem
 
 
-def test_unknown_region_names_field_and_allowed_values(tmp_path):
-    """An unknown region names the shock field and lists the dataset's regions."""
-    msg = one_line_error(write(tmp_path, """
-        - type: import_tariff
-          importers: [USA]
-          exporters: [XXX]
-          add_pct_points: 5
-    """))
-    assert "shocks[0].exporters" in msg and "XXX" in msg and "USA, CHN, ROW" in msg
+# Bad shocks: (id, what is wrong, the shock list, texts the one-line error must contain).
+BAD_SHOCKS = [
+    ("unknown_region", "an unknown region: names the shock field and lists the regions",
+     "- {type: import_tariff, importers: [USA], exporters: [XXX], add_pct_points: 5}",
+     ("shocks[0].exporters", "XXX", "USA, CHN, ROW")),
+    ("unknown_sector", "an unknown sector: names the field and lists the sectors",
+     "- {type: output_tax, regions: CHN, sectors: [STEEL], add_pct_points: -2}",
+     ("shocks[0].sectors", "PRI, MAN, SRV")),
+    ("wrong_type", "a rate that is not a number: names the field",
+     "- {type: import_tariff, add_pct_points: ten}",
+     ("shocks.0.add_pct_points",)),
+    ("unknown_shock_type", "an unknown shock type: lists the allowed types",
+     "- {type: embargo}",
+     ("import_tariff", "export_quota")),
+    ("tariff_below_minus_100", "a tariff level at or below -100%: rejected by the schema",
+     "- {type: import_tariff, rate_pct: -120}",
+     ("rate_pct", "-100")),
+    ("points_push_tariff_below_minus_100", "added points taking a tariff below -100%: names "
+     "the shock and the limit",
+     "- {type: import_tariff, importers: USA, exporters: CHN, add_pct_points: -150}",
+     ("shocks[0]", "-100%")),
+    ("quota_outside_range", "a quota change below -100%: names change_pct",
+     "- {type: export_quota, exporters: CHN, importers: USA, sectors: MAN, change_pct: -150}",
+     ("change_pct", "-100")),
+    ("missing_tariff_table", "a tariff table that does not exist: named in the error",
+     "- {type: import_tariff, table: nowhere.csv}",
+     ("nowhere.csv", "does not exist")),
+    ("share_target_of_zero", "a target share of 0 cannot be reached by a finite tariff",
+     "- {type: share_target, name: zero, exporters: CHN, importers: USA, sectors: MAN, max_share: 0}",
+     ("max_share", "cannot be reached")),
+    ("table_and_rate", "a tariff shock with both a table and a rate: rejected, not guessed",
+     "- {type: import_tariff, table: t.csv, add_pct_points: 5}",
+     ("table", "add_pct_points")),
+]
 
 
-def test_unknown_sector(tmp_path):
-    """An unknown sector names the field and lists the sectors."""
-    msg = one_line_error(write(tmp_path, """
-        - type: output_tax
-          regions: CHN
-          sectors: [STEEL]
-          add_pct_points: -2
-    """))
-    assert "shocks[0].sectors" in msg and "PRI, MAN, SRV" in msg
-
-
-def test_wrong_type_of_value(tmp_path):
-    """A rate that is not a number names the field."""
-    msg = one_line_error(write(tmp_path, """
-        - type: import_tariff
-          add_pct_points: ten
-    """))
-    assert "shocks.0.add_pct_points" in msg
-
-
-def test_unknown_shock_type_lists_allowed(tmp_path):
-    """An unknown shock type lists the allowed types."""
-    msg = one_line_error(write(tmp_path, """
-        - type: embargo
-    """))
-    assert "import_tariff" in msg and "export_quota" in msg
-
-
-def test_tariff_below_minus_100_percent(tmp_path):
-    """A tariff level at or below -100% is rejected by the schema."""
-    msg = one_line_error(write(tmp_path, """
-        - type: import_tariff
-          rate_pct: -120
-    """))
-    assert "rate_pct" in msg and "-100" in msg
-
-
-def test_added_points_that_push_a_tariff_below_minus_100_percent(tmp_path):
-    """Adding points that take a tariff below -100% names the shock and the limit."""
-    msg = one_line_error(write(tmp_path, """
-        - type: import_tariff
-          importers: USA
-          exporters: CHN
-          add_pct_points: -150
-    """))
-    assert "shocks[0]" in msg and "-100%" in msg
-
-
-def test_quota_outside_its_range(tmp_path):
-    """A quota change below -100% is rejected and names change_pct."""
-    msg = one_line_error(write(tmp_path, """
-        - type: export_quota
-          exporters: CHN
-          importers: USA
-          sectors: MAN
-          change_pct: -150
-    """))
-    assert "change_pct" in msg and "-100" in msg
-
-
-def test_missing_tariff_table(tmp_path):
-    """A tariff table that does not exist is named in the error."""
-    msg = one_line_error(write(tmp_path, """
-        - type: import_tariff
-          table: nowhere.csv
-    """))
-    assert "nowhere.csv" in msg and "does not exist" in msg
+@pytest.mark.parametrize("case,what,shocks,needles", BAD_SHOCKS, ids=[c[0] for c in BAD_SHOCKS])
+def test_bad_shock_fails_in_one_line_naming_the_field(tmp_path, case, what, shocks, needles):
+    """A bad shock (``what``) fails with one line naming the field and, where the values form a
+    closed set, the allowed values."""
+    msg = one_line_error(write(tmp_path, shocks))
+    for needle in needles:
+        assert needle in msg, (what, msg)
 
 
 def test_malformed_yaml(tmp_path):
@@ -141,26 +106,3 @@ def test_unknown_closure_value_lists_allowed(tmp_path):
     path = write(tmp_path, "[]", extra="closure:\n  capital: frozen\n")
     msg = one_line_error(path)
     assert "closure.capital" in msg and "mobile" in msg and "sector_specific" in msg
-
-
-def test_share_target_of_zero_is_rejected_as_unreachable(tmp_path):
-    """A target share of 0 cannot be reached by a finite tariff: rejected with one line."""
-    msg = one_line_error(write(tmp_path, """
-        - type: share_target
-          name: zero
-          exporters: CHN
-          importers: USA
-          sectors: MAN
-          max_share: 0
-    """))
-    assert "max_share" in msg and "cannot be reached" in msg
-
-
-def test_table_and_rate_together_are_ambiguous(tmp_path):
-    """A tariff shock with both a table and a rate is rejected rather than guessed."""
-    msg = one_line_error(write(tmp_path, """
-        - type: import_tariff
-          table: t.csv
-          add_pct_points: 5
-    """))
-    assert "table" in msg and "add_pct_points" in msg
