@@ -7,27 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 import cge.batch
-from cge.cli.batch import batch
 from tests.conftest import write_tariff_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "calibration" / "datasets" / "wiod2011_3x3.nc"
-
-@pytest.fixture
-def cli() -> typer.Typer:
-    """The command as the `cge` app registers it (`app.command("batch")(batch)`)."""
-    app = typer.Typer()
-    app.callback()(_group)
-    app.command("batch")(batch)
-    return app
-
-
-def _group() -> None:
-    """Make the test app a command group, like `cge`."""
 
 
 def write(folder: Path, name: str, points: float = 10, importer: str = "USA") -> Path:

@@ -7,28 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import typer
 import xarray as xr
 from typer.testing import CliRunner
 
-from cge.cli.compare import compare
 from cge.report.tables import read_csv_table
 from tests.conftest import write_tariff_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "calibration" / "datasets" / "wiod2011_3x3.nc"
-
-def _group() -> None:
-    """Make the test app a command group, like `cge`."""
-
-
-@pytest.fixture
-def cli() -> typer.Typer:
-    """The command as the `cge` app registers it (`app.command("compare")(compare)`)."""
-    app = typer.Typer()
-    app.callback()(_group)
-    app.command("compare")(compare)
-    return app
 
 
 @pytest.fixture(scope="module")
