@@ -56,8 +56,7 @@ def collect_results(cgem: CGEModel, attrs: dict[str, object], shocked_regions: l
     """
     m, b = cgem.model, cgem.benchmark
     R, S, F = b.regions, b.sectors, b.factors
-    ri = {r: k for k, r in enumerate(R)}
-    si = {s: k for k, s in enumerate(S)}
+    ri, si = b.ri, b.si
     nr, ns = len(R), len(S)
     inc_bar = b.income
 

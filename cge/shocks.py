@@ -54,14 +54,14 @@ def share_flows(sc: Scenario, b: Benchmark, s: ShareTarget | ShareMonitor, where
     sectors = sel.sectors(s.sectors, "sectors")
 
     def live(i: str, e: str, r: str) -> bool:
-        ik, ek, rk = b.sectors.index(i), b.regions.index(e), b.regions.index(r)
+        ik, ek, rk = b.si[i], b.ri[e], b.ri[r]
         return e != r and b.trade[ik, ek, rk] > ZERO and b.output[ik, ek] > ZERO
     flows = [(i, e, r) for i in sectors for e in exporters for r in importers if live(i, e, r)]
     market = [(i, e, r) for i in sectors for e in b.regions for r in importers if live(i, e, r)]
     if not flows:
         raise CGEInputError(f"{where}: no benchmark trade from {exporters} to {importers} in {sectors}")
     domestic = [(i, r) for i in sectors for r in importers
-                if s.measure == "use" and b.output[b.sectors.index(i), b.regions.index(r)] > ZERO]
+                if s.measure == "use" and b.output[b.si[i], b.ri[r]] > ZERO]
     return flows, market, domestic
 
 
@@ -84,8 +84,8 @@ def target_specs(sc: Scenario, b: Benchmark) -> list[TargetSpec]:
 def reset_instruments(cgem: CGEModel) -> None:
     """Put every instrument back at its benchmark value (targets: not binding / benchmark share)."""
     m, b = cgem.model, cgem.benchmark
-    ri = {r: k for k, r in enumerate(b.regions)}
-    si = {s: k for k, s in enumerate(b.sectors)}
+    ri = b.ri
+    si = b.si
     for (i, s, r) in m.FLOWS:
         m.tm[i, s, r] = float(b.tariff[si[i], ri[s], ri[r]])
     for comp, val in ((m.te, 0.0), (m.tau, 1.0), (m.avail, 1.0), (m.quota, QUOTA_NOT_BINDING),
@@ -154,7 +154,7 @@ def apply_shocks(cgem: CGEModel, sc: Scenario) -> ShockRecord:
         elif isinstance(s, ExportQuota):
             for idx in bilateral(sel, s, where):
                 if s.change_pct <= -100:
-                    sig = float(b.esub_mm[b.sectors.index(idx[0])])
+                    sig = float(b.esub_mm[b.si[idx[0]]])
                     if sig <= BAN_MIN_ESUB_MM:
                         raise CGEInputError(f"{where}: a ban on {idx[0]} needs esub_mm > 1 (it is "
                                             f"{sig}); use change_pct above -100 instead")

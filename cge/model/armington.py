@@ -35,8 +35,8 @@ def armington_benchmark(b: Benchmark) -> dict[tuple[str, str, str], tuple[float,
 def add_armington_prices(m: pyo.ConcreteModel, b: Benchmark,
                          bench: dict[tuple[str, str, str], tuple[float, float]]) -> None:
     """Composite price ``pa[i,a,r]`` of every agent's Armington composite."""
-    ri = {r: k for k, r in enumerate(b.regions)}
-    si = {s: k for k, s in enumerate(b.sectors)}
+    ri = b.ri
+    si = b.si
     pm_bar = b.pm_bar
     m.pa_bar = {}
     for (i, a, r), (d, f) in bench.items():
@@ -64,8 +64,8 @@ def add_armington_prices(m: pyo.ConcreteModel, b: Benchmark,
 def add_armington_demands(m: pyo.ConcreteModel, b: Benchmark,
                           bench: dict[tuple[str, str, str], tuple[float, float]]) -> None:
     """Domestic and import demands of every agent, given its composite demand ``aq``."""
-    ri = {r: k for k, r in enumerate(b.regions)}
-    si = {s: k for k, s in enumerate(b.sectors)}
+    ri = b.ri
+    si = b.si
     pm_bar = b.pm_bar
 
     def dom_demand(m, i, a, r):

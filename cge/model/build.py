@@ -54,8 +54,8 @@ class CGEModel:
 
 def set_benchmark_values(m: pyo.ConcreteModel, b: Benchmark) -> None:
     """Benchmark values: quantities 1, prices 1, import prices 1 + tbar, rents 0."""
-    ri = {r: k for k, r in enumerate(b.regions)}
-    si = {s: k for k, s in enumerate(b.sectors)}
+    ri = b.ri
+    si = b.si
     for var in (m.y, m.py, m.im, m.pf, m.pfs, m.inc, m.pfd, m.ls):
         for v in var.values():
             v.set_value(1.0)
@@ -117,7 +117,7 @@ def build_model(b: Benchmark, closure: Closure | None = None,
     m.LS_REGIONS = pyo.Set(initialize=labour_regions if closure.labour == "fixed_real_wage" else [],
                            ordered=True)
     m.arm_qty = {k: d + f for k, (d, f) in arm.items()}
-    si, ri = {x: k for k, x in enumerate(sectors)}, {x: k for k, x in enumerate(regions)}
+    si, ri = b.si, b.ri
     m.exports_bench = {f: float(b.trade[si[f[0]], ri[f[1]], ri[f[2]]]) for f in flows}
     m.home_bench = {(i, r): float(b.int_dom[si[i], :, ri[r]].sum() + b.fd_dom[si[i], :, ri[r]].sum())
                     for (i, r) in yj}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import xarray as xr
@@ -93,6 +94,26 @@ class Benchmark:
     def income(self) -> np.ndarray:
         """Benchmark regional household income net of the trade balance (r,)."""
         return self.agent_expenditure.sum(axis=0)
+
+    @cached_property
+    def ri(self) -> dict[str, int]:
+        """Position of each region on the region axis."""
+        return {r: k for k, r in enumerate(self.regions)}
+
+    @cached_property
+    def si(self) -> dict[str, int]:
+        """Position of each sector (and commodity) on the sector axis."""
+        return {s: k for k, s in enumerate(self.sectors)}
+
+    @cached_property
+    def fi(self) -> dict[str, int]:
+        """Position of each factor on the factor axis."""
+        return {f: k for k, f in enumerate(self.factors)}
+
+    @cached_property
+    def ai(self) -> dict[str, int]:
+        """Position of each final-demand agent on the fd axis."""
+        return {a: k for k, a in enumerate(self.fd_agents)}
 
     def index(self, kind: str, code: str) -> int:
         """Position of a code on an axis ('region', 'sector', 'factor', 'fd')."""

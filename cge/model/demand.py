@@ -23,8 +23,8 @@ from cge.model.ces import ces_demand, ces_price
 
 def add_final_demand(m: pyo.ConcreteModel, b: Benchmark) -> None:
     """Agent price indices, the consumer price index and composite demands."""
-    ri = {r: k for k, r in enumerate(b.regions)}
-    ai = {a: k for k, a in enumerate(b.fd_agents)}
+    ri = b.ri
+    ai = b.ai
     e_bar = b.agent_expenditure
     inc_bar = b.income
     m.alpha = {(a, r): float(e_bar[ai[a], ri[r]] / inc_bar[ri[r]]) for (a, r) in m.FDA}
@@ -80,7 +80,7 @@ def target_revenue(m: pyo.ConcreteModel, r: str, imports: list, exports: list) -
 
 def add_income(m: pyo.ConcreteModel, b: Benchmark) -> None:
     """Regional household income: factors + taxes + tariffs + rents - trade balance."""
-    ri = {r: k for k, r in enumerate(b.regions)}
+    ri = b.ri
     inc_bar = b.income
     by_importer: dict[str, list] = {r: [] for r in b.regions}
     by_exporter: dict[str, list] = {r: [] for r in b.regions}
@@ -97,7 +97,7 @@ def add_income(m: pyo.ConcreteModel, b: Benchmark) -> None:
             rents = sum(m.rent[k] * m.py[k[0], r] * (1 + m.te[k]) * m.tau[k] * m.exports[k]
                         for k in by_exporter[r] if k in m.QUOTA_FLOWS)
             return rents + target_revenue(m, r, by_importer[r], by_exporter[r])
-        return sum(m.to[j, s] * m.py[j, s] * m.y[j, s] * float(b.output[b.sectors.index(j), ri[s]])
+        return sum(m.to[j, s] * m.py[j, s] * m.y[j, s] * float(b.output[b.si[j], ri[s]])
                    for (j, s) in m.YJ if s == r)
     m.revenue = pyo.Expression(REVENUE_SOURCES, m.REGIONS, rule=revenue)
 

@@ -40,9 +40,9 @@ def add_factor_prices(m: pyo.ConcreteModel) -> None:
 
 def add_factor_markets(m: pyo.ConcreteModel, b: Benchmark, closure: Closure) -> None:
     """Market clearing for every factor, and the real-wage rule if chosen."""
-    ri = {r: k for k, r in enumerate(b.regions)}
-    si = {s: k for k, s in enumerate(b.sectors)}
-    fi = {f: k for k, f in enumerate(b.factors)}
+    ri = b.ri
+    si = b.si
+    fi = b.fi
     m.endowment = {(f, r): float(b.factor_income[fi[f], :, ri[r]].sum()) for (f, r) in m.FR}
     users = {(f, r): [j for (g, j, s) in m.FJ if g == f and s == r] for (f, r) in m.FR}
 

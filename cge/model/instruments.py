@@ -30,8 +30,8 @@ INSTRUMENTS: dict[str, str] = {
 
 def add_instruments(m: pyo.ConcreteModel, b: Benchmark) -> None:
     """Declare the mutable instrument parameters at their benchmark values."""
-    ri = {r: k for k, r in enumerate(b.regions)}
-    si = {s: k for k, s in enumerate(b.sectors)}
+    ri = b.ri
+    si = b.si
     tm0 = {(i, s, r): float(b.tariff[si[i], ri[s], ri[r]]) for (i, s, r) in m.FLOWS}
     m.tm = pyo.Param(m.FLOWS, initialize=tm0, mutable=True, within=pyo.Reals)
     m.te = pyo.Param(m.FLOWS, initialize=0.0, mutable=True, within=pyo.Reals)

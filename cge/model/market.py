@@ -14,8 +14,8 @@ from cge.model.calibration import Benchmark
 
 def add_goods_markets(m: pyo.ConcreteModel, b: Benchmark) -> None:
     """Domestic-goods market clearing, scaled by benchmark output."""
-    ri = {r: k for k, r in enumerate(b.regions)}
-    si = {s: k for k, s in enumerate(b.sectors)}
+    ri = b.ri
+    si = b.si
     home = {k: [] for k in m.YJ}
     for (i, a, r) in m.ARM_DOM:
         home[i, r].append((i, a, r))

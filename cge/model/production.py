@@ -29,9 +29,9 @@ VA = "VA"
 
 def add_value_added(m: pyo.ConcreteModel, b: Benchmark) -> None:
     """Value-added price ``pva[j,r]``: CES over factor prices, benchmark 1."""
-    ri = {r: k for k, r in enumerate(b.regions)}
-    si = {s: k for k, s in enumerate(b.sectors)}
-    fi = {f: k for k, f in enumerate(b.factors)}
+    ri = b.ri
+    si = b.si
+    fi = b.fi
     m.va_bar = {(j, r): float(b.factor_income[:, si[j], ri[r]].sum()) for (j, r) in m.YJ}
 
     def pva(m, j, r):
@@ -61,8 +61,8 @@ def add_production(m: pyo.ConcreteModel, b: Benchmark) -> Callable[..., object]:
     Returns ``input_demand(m, name, j, r)``, the quantity of a top-nest input (an
     intermediate composite) that sector j demands, used for the Armington composites.
     """
-    ri = {r: k for k, r in enumerate(b.regions)}
-    si = {s: k for k, s in enumerate(b.sectors)}
+    ri = b.ri
+    si = b.si
     crit = set(b.critical_inputs)
     m.crit_nest = {}
     for (j, r) in m.YJ:
@@ -127,8 +127,7 @@ def add_production(m: pyo.ConcreteModel, b: Benchmark) -> Callable[..., object]:
     m.va_demand = pyo.Expression(m.VAJ, rule=va_demand)
 
     def factor_demand(m, f, j, r):
-        fi = b.factors.index(f)
-        f_bar = float(b.factor_income[fi, si[j], ri[r]])
+        f_bar = float(b.factor_income[b.fi[f], si[j], ri[r]])
         return ces_demand(m.va_demand[j, r], f_bar / m.va_bar[j, r], m.pva[j, r],
                           m.wf[f, j, r], 1.0, float(b.esub_va[si[j]]))
     m.factor_demand = pyo.Expression(m.FJ, rule=factor_demand)

@@ -37,8 +37,8 @@ def target_wedge(m: pyo.ConcreteModel, i: str, s: str, r: str, side: str) -> obj
 
 def add_trade(m: pyo.ConcreteModel, b: Benchmark) -> None:
     """Landed prices, import composite price and quantity, bilateral flows, quotas."""
-    ri = {r: k for k, r in enumerate(b.regions)}
-    si = {s: k for k, s in enumerate(b.sectors)}
+    ri = b.ri
+    si = b.si
     trade, tariff, imports, pm_bar = b.trade, b.tariff, b.imports, b.pm_bar
 
     def pcif(m, i, s, r):
