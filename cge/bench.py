@@ -1,12 +1,13 @@
-"""Benchmarks of the solve path: build, compile and solve times, Ipopt iterations, memory.
+"""Benchmarks of the solve path: build, compile and solve times, iterations, memory.
 
 Phases, each timed on its own (docs/performance.md):
   load       read the base dataset
-  build      calibrate and build the Pyomo model
-  compile    walk the Pyomo expressions into CasADi functions
-  benchmark  solve with no shock (must take ~0 iterations)
+  build      calibrate and build the model (index sets, CES nests, layouts)
+  compile    prepare the solver (sparsity pattern of the Jacobian)
+  benchmark  solve with no shock (must take 0 iterations)
   tariff25   the US and China raise tariffs on each other by 25 points, from the benchmark
   resolve    a second scenario (US +10 points on all imports) re-solved without rebuilding
+  results    the results Dataset of the last solve
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from cge.data.datasets import load_dataset
 from cge.model.build import build_model
 from cge.model.calibration import calibrate
 from cge.model.closure import Closure
+from cge.results import State, collect_results
 from cge.scenario import scenario_from_dict
-from cge.shocks import apply_shocks
-from cge.solve.solver import Solver
+from cge.shocks import instrument_path, resolve_shocks
+from cge.solve.solver import DEFAULT_BACKEND, Solver
 
 
 def _tariff(importer: str, exporters: str, points: float = 25.0) -> dict:
@@ -30,7 +32,7 @@ def _tariff(importer: str, exporters: str, points: float = 25.0) -> dict:
 
 
 def run_benchmark(dataset: str = "default", elasticities: str = "gtap",
-                  backend: str = "cyipopt") -> dict[str, object]:
+                  backend: str = DEFAULT_BACKEND) -> dict[str, object]:
     """Time every phase on one dataset; returns a JSON-ready dict."""
     phases: dict[str, dict[str, float]] = {}
     t = time.perf_counter()
@@ -42,27 +44,27 @@ def run_benchmark(dataset: str = "default", elasticities: str = "gtap",
     t = time.perf_counter()
     solver = Solver(cgem, backend=backend)
     phases["compile"] = {"seconds": time.perf_counter() - t}
-    m = cgem.model
-    regions = list(m.REGIONS)
+    regions = cgem.benchmark.regions
     home, partner = ("USA", "CHN") if {"USA", "CHN"} <= set(regions) else (regions[0], regions[1])
 
-    def timed(name: str) -> None:
-        rep = solver.solve()
+    def timed(name: str, shocks: list[dict]) -> None:
+        sc = scenario_from_dict({"name": name, "description": name, "shocks": shocks})
+        p, _ = resolve_shocks(cgem, sc)
+        solver.reset()
+        rep = solver.solve(p, path=instrument_path(cgem, cgem.p0, p))
         phases[name] = {"seconds": rep.seconds, "iterations": rep.iterations,
                         "max_residual": rep.max_residual, "continuation_steps": rep.continuation_steps}
 
-    timed("benchmark")
-    apply_shocks(cgem, scenario_from_dict({"name": "tariff25", "description": "bilateral +25 points",
-                                           "shocks": [_tariff(home, partner), _tariff(partner, home)]}))
-    timed("tariff25")
-    solver.reset()
-    apply_shocks(cgem, scenario_from_dict({"name": "resolve", "description": "+10 points on all",
-                                           "shocks": [_tariff(home, "all", 10.0)]}))
-    timed("resolve")
+    timed("benchmark", [])
+    timed("tariff25", [_tariff(home, partner), _tariff(partner, home)])
+    timed("resolve", [_tariff(home, "all", 10.0)])
+    t = time.perf_counter()
+    collect_results(cgem, State(cgem.x0, cgem.p0), State(solver.x, solver.p), {}, [])
+    phases["results"] = {"seconds": time.perf_counter() - t}
     return {
         "dataset": dataset,
         "regions": len(regions),
-        "sectors": len(m.SECTORS),
+        "sectors": len(cgem.benchmark.sectors),
         "variables": solver.compiled.n,
         "jacobian_nonzeros": int(len(solver.compiled.jac_rows)),
         "backend": backend,

@@ -1,214 +1,279 @@
 """Solution -> results Dataset: welfare (EV), real GDP, terms of trade, output, trade, spillovers.
 
-All percentage changes are relative to the benchmark.  Definitions (docs/model.md,
-"Results"):
+Results compare two solved states of one model: the *base* (the benchmark, or a baseline
+such as the zero-deficit world of the ``zero`` trade-balance closure) and the *scenario*.
+All percentage changes are relative to the base.  Definitions (docs/model.md, "Results";
+every variable's long name and units in cge.variables):
 
-- ``ev_usd_million[r]``  equivalent variation at benchmark prices,
-  EV = INC/cpi - INCbar (exact: utility is homothetic and benchmark prices are 1);
-  ``ev_pct`` = 100 EV / INCbar.
-- ``ev_source_usd_million[r, source]`` an exact decomposition of EV by source of the
-  regional household's income: for each factor, tariffs, export taxes, quota rents (incl.
-  target instruments), output taxes and the trade-balance transfer, the real (CPI-deflated)
-  value at the solution minus the benchmark value; the sources sum to EV.
-- ``real_gdp_pct[r]``    expenditure-side GDP at benchmark prices: final demand
-  quantities at benchmark agent prices plus exports (shipped) minus imports.
-- ``tot_pct[r]``         Laspeyres index of export prices received (fob, incl. export
-  taxes and quota rents) over import prices paid (cif, before tariffs).
-- ``output_pct``, ``exports_pct``, ``imports_pct``, ``bilateral_trade_pct``: quantity
-  changes; ``factor_price_pct`` nominal (relative to the numeraire) and
-  ``real_factor_price_pct`` deflated by the regional CPI.
+- ``ev_usd_million[r]``: equivalent variation at base prices, EV = e(p_base, U) - e(p_base,
+  U_base) = INCbar cpi_base (U - U_base); exact, since utility is homothetic.
+  ``ev_pct_income`` relative to base income, ``ev_pct_consumption`` to base private
+  consumption (the denominator GTAP-based studies report).
+- ``ev_source_usd_million[r, source]``: EV by source of the regional household's income
+  (each factor, tariffs, export taxes, quota rents, output taxes, the trade-balance
+  transfer) -- the real value at the scenario minus the base value -- plus ``allocation``,
+  the loss from final-demand shares that differ from the benchmark preferences (zero
+  unless a scenario rebalances them); the sources sum to EV.
+- ``real_gdp_pct[r]``: expenditure-side GDP at benchmark prices (final demand quantities
+  at benchmark agent prices plus shipped exports minus delivered imports).
+- ``tot_pct[r]``: Laspeyres index of export prices received (fob, incl. export taxes and
+  exporter-side rents) over import prices paid (cif, before tariffs), benchmark weights.
+- quantity and value changes of output, exports, imports (the import *composite* and,
+  separately named, the sum of source quantities) and bilateral flows; factor prices
+  (nominal and CPI-deflated); tariff revenue and quota rents.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 import xarray as xr
 
+from cge.model.algebra import values
 from cge.model.build import CGEModel
-from cge.model.demand import REVENUE_SOURCES
+from cge.model.demand import REVENUE_SOURCES, utility
 
 
-def _v(x: object) -> float:
-    return float(pyo.value(x))
+@dataclass
+class State:
+    """A solved point of a model: unknowns ``x`` and parameters ``p``."""
+
+    x: np.ndarray
+    p: np.ndarray
 
 
-def market_share(m: pyo.ConcreteModel, flows: list, market: list, domestic: list,
-                 benchmark: bool = False) -> float:
+def _terms(cgem: CGEModel, st: State) -> SimpleNamespace:
+    """Every intermediate quantity at a state, as numbers on labelled axes."""
+    _, e = cgem.evaluate(st.x, st.p)
+    v = cgem.variables.split(np.asarray(st.x, float))
+    q = cgem.parameters.split(np.asarray(st.p, float))
+    s, b = cgem.sets, cgem.benchmark
+    nr, ns, nf = s.nr, s.ns, len(b.factors)
+    out = SimpleNamespace(v=v, q=q)
+    out.inc = values(v.inc) * cgem.demand.income_bar
+    out.cpi = values(e.cpi)
+    out.utility = values(utility(cgem.demand, v, q))
+    yj, fl = s.yj, s.flows
+    out.y = np.full((nr, ns), np.nan)
+    out.y[yj["r"], yj["j"]] = v.y
+    out.py = np.full((nr, ns), np.nan)
+    out.py[yj["r"], yj["j"]] = v.py
+    t = e.trade
+
+    def cube(vec: np.ndarray, fill: float = 0.0) -> np.ndarray:
+        arr = np.full((ns, nr, nr), fill)
+        arr[fl["i"], fl["s"], fl["r"]] = values(vec)
+        return arr
+    out.exports = cube(t.exports)
+    out.shipped = cube(t.shipped)
+    out.pcif = cube(t.pcif)
+    out.fob = cube(t.fob)
+    out.tm = cube(q.tm, np.nan)
+    out.te = cube(q.te, np.nan)
+    out.tau = cube(q.tau, 1.0)
+    tgt_tariff = np.zeros(len(fl))
+    td = cgem.target_data
+    for f, k in zip(td.m_flow, td.m_target):
+        if cgem.targets[k].instrument == "import_tariff":
+            tgt_tariff[f] = v.tgt[k]
+    out.tariff_applied = cube((1.0 + q.tm) * (1.0 + tgt_tariff) - 1.0, np.nan)
+    out.rent_rate = np.full((ns, nr, nr), np.nan)
+    qf = cgem.trade.quota_flow
+    out.rent_rate[fl["i"][qf], fl["s"][qf], fl["r"][qf]] = v.rent
+    out.im = np.full((nr, ns), np.nan)
+    out.im[s.mi["r"], s.mi["i"]] = v.im
+    arm = s.arm
+    final = cgem.demand.final_arm
+    out.final_value = np.bincount(arm["r"][final], weights=values(e.aq)[final] * cgem.armington.pa_bar[final],
+                                  minlength=nr)
+    out.factor_pay = values(e.factor_pay).reshape(nf, nr)
+    fprice = np.full((nf, nr), np.nan)
+    fr, fjs = s.fr, s.fjs
+    fprice[fr["f"], fr["r"]] = v.pf
+    if len(fjs):
+        w = cgem.factors.fjs_bar
+        num = np.zeros((nf, nr))
+        den = np.zeros((nf, nr))
+        np.add.at(num, (fjs["f"], fjs["r"]), v.pfs * w)
+        np.add.at(den, (fjs["f"], fjs["r"]), w)
+        has = den > 0
+        fprice[has] = num[has] / den[has]
+    out.factor_price = fprice
+    out.employment = np.ones(nr)
+    out.employment[cgem.factors.ls_regions] = v.ls
+    out.revenue = {"tariffs": values(e.tariffs), "export_taxes": values(e.export_taxes),
+                   "quota_rents": values(e.quota_rents), "output_taxes": values(e.output_taxes)}
+    out.trade_balance = values(e.trade_balance)
+    out.fd_share = q.fd_share
+    out.target_share = values(e.target_share) if len(cgem.targets) else np.zeros(0)
+    out.home = values(e.home)
+    return out
+
+
+def market_share(cgem: CGEModel, t: SimpleNamespace, flows: list, market: list, domestic: list) -> float:
     """Share of ``flows`` in the market (imports, plus domestic sales for total use) at world
-    prices; with ``benchmark=True`` at benchmark values (prices 1, data quantities)."""
-    def value(k):
-        return 1.0 * m.exports_bench[k] if benchmark else _v(m.pcif[k]) * _v(m.exports[k])
+    prices."""
+    b = cgem.benchmark
+
+    def value(k: tuple) -> float:
+        i, s, r = b.si[k[0]], b.ri[k[1]], b.ri[k[2]]
+        return float(t.pcif[i, s, r] * t.exports[i, s, r])
     num = sum(value(k) for k in flows)
     den = sum(value(k) for k in market)
-    den += sum(m.home_bench[k] if benchmark else _v(m.py[k]) * _v(m.home_sales[k]) for k in domestic)
+    for (i, r) in domestic:
+        j = cgem.sets.yj_of[b.si[i], b.ri[r]]
+        den += float(t.py[b.ri[r], b.si[i]] * t.home[j])
     return num / den
 
 
-def collect_results(cgem: CGEModel, attrs: dict[str, object], shocked_regions: list[str],
+def _pct(new: np.ndarray, old: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.abs(old) > 0, 100.0 * (new / old - 1.0), np.nan)
+
+
+def collect_results(cgem: CGEModel, base: State, new: State, attrs: dict[str, object],
+                    shocked_regions: list[str],
                     monitors: dict[str, tuple[list, list, list]] | None = None) -> xr.Dataset:
-    """Build the results Dataset from the solved Pyomo model.
+    """The results Dataset of ``new`` against ``base``.
 
     ``monitors`` maps a name to the (flows, market, domestic) of a market share to report.
     """
-    m, b = cgem.model, cgem.benchmark
+    b, s = cgem.benchmark, cgem.sets
     R, S, F = b.regions, b.sectors, b.factors
-    ri, si = b.ri, b.si
-    nr, ns = len(R), len(S)
-    inc_bar = b.income
+    t0, t1 = _terms(cgem, base), _terms(cgem, new)
+    inc_bar = cgem.demand.income_bar
+    ev = inc_bar * t0.cpi * (t1.utility - t0.utility)
+    private = b.private_agent
+    hh = b.ai.get(private, -1) if private is not None else -1
+    fda = s.fda
+    cons0 = np.full(len(R), np.nan)
+    if hh >= 0:
+        mask = fda["a"] == hh
+        cons0[fda["r"][mask]] = t0.fd_share[mask] * t0.inc[fda["r"][mask]]
 
-    inc = np.array([_v(m.inc[r]) * inc_bar[ri[r]] for r in R])
-    cpi = np.array([_v(m.cpi[r]) for r in R])
-    ev = inc / cpi - inc_bar
+    # EV by source of income (real value at the scenario minus the base value)
+    sources = list(F) + list(REVENUE_SOURCES) + ["trade_balance", "allocation"]
+    parts0 = {f: t0.factor_pay[k] for k, f in enumerate(F)} | t0.revenue | {"trade_balance": -t0.trade_balance}
+    parts1 = {f: t1.factor_pay[k] for k, f in enumerate(F)} | t1.revenue | {"trade_balance": -t1.trade_balance}
+    ev_source = np.array([t0.cpi * parts1[k] / t1.cpi - parts0[k] for k in sources[:-1]])
+    ev_source = np.vstack([ev_source, ev - ev_source.sum(axis=0)]).T
 
-    y = np.full((nr, ns), np.nan)
-    for (j, r) in m.YJ:
-        y[ri[r], si[j]] = _v(m.y[j, r])
-    out_bar = b.output.T  # (r, j)
+    # real GDP at benchmark prices
+    def gdp(t: SimpleNamespace) -> np.ndarray:
+        return t.final_value + t.shipped.sum(axis=(0, 2)) - t.exports.sum(axis=(0, 1))
+    gdp0, gdp1 = gdp(t0), gdp(t1)
+    w = b.trade
 
-    x_new = np.zeros((ns, nr, nr))
-    shipped = np.zeros((ns, nr, nr))
-    px = np.zeros((ns, nr, nr))  # fob price received by the exporter per shipped unit
-    pc = np.zeros((ns, nr, nr))  # cif price paid per delivered unit, before tariffs
-    for (i, s, r) in m.FLOWS:
-        k = (si[i], ri[s], ri[r])
-        x = _v(m.exports[i, s, r])
-        tau = _v(m.tau[i, s, r])
-        x_new[k] = x
-        shipped[k] = tau * x
-        cif = _v(m.pcif[i, s, r])
-        pc[k] = cif
-        px[k] = cif / tau
+    def tot(t: SimpleNamespace) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            px = (t.fob / t.tau * w).sum(axis=(0, 2)) / w.sum(axis=(0, 2))
+            pm = (t.pcif * w).sum(axis=(0, 1)) / w.sum(axis=(0, 1))
+        return px / pm
+    with np.errstate(invalid="ignore"):
+        out_val0 = t0.py * t0.y * b.output.T
+        out_val1 = t1.py * t1.y * b.output.T
+    exp0, exp1 = t0.shipped.sum(axis=2).T, t1.shipped.sum(axis=2).T
+    imp_sum0, imp_sum1 = t0.exports.sum(axis=1).T, t1.exports.sum(axis=1).T
+    imp_val0 = (t0.pcif * t0.exports).sum(axis=1).T
+    imp_val1 = (t1.pcif * t1.exports).sum(axis=1).T
     trade = b.trade
-    with np.errstate(divide="ignore", invalid="ignore"):
-        bilateral = np.where(trade > 0, 100 * (x_new / trade - 1), np.nan)
-        exp_bar = trade.sum(axis=2)            # (i, s)
-        imp_bar = trade.sum(axis=1)            # (i, r)
-        exports_pct = np.where(exp_bar > 0, 100 * (shipped.sum(axis=2) / exp_bar - 1), np.nan).T
-        imports_pct = np.where(imp_bar > 0, 100 * (x_new.sum(axis=1) / imp_bar - 1), np.nan).T
-        px_idx = (px * trade).sum(axis=(0, 2)) / trade.sum(axis=(0, 2))
-        pm_idx = (pc * trade).sum(axis=(0, 1)) / trade.sum(axis=(0, 1))
-    tot = 100 * (px_idx / pm_idx - 1)
+    live = trade > 0
 
-    gdp_bar = inc_bar + b.trade_balance
-    gdp = np.zeros(nr)
-    for (i, a, r) in m.ARM:
-        if a in b.fd_agents:
-            gdp[ri[r]] += _v(m.aq[i, a, r]) * m.pa_bar[i, a, r]
-    gdp += shipped.sum(axis=(0, 2)) - x_new.sum(axis=(0, 1))
-
-    fprice = np.full((len(F), nr), np.nan)
-    for fk, f in enumerate(F):
-        for r in R:
-            if (f, r) in m.FR:
-                fprice[fk, ri[r]] = _v(m.pf[f, r])
-            else:
-                vals = [(_v(m.pfs[f, j, r]), b.factor_income[fk, si[j], ri[r]])
-                        for (g, j, s) in m.FJS if g == f and s == r]
-                if vals:
-                    w = sum(v[1] for v in vals)
-                    fprice[fk, ri[r]] = sum(v[0] * v[1] for v in vals) / w
-    tariff_rev = np.zeros(nr)
-    rents = np.zeros(nr)
-    rent_rate = np.full((ns, nr, nr), np.nan)
-    for (i, s, r) in m.FLOWS:
-        k = (si[i], ri[s], ri[r])
-        tariff_rev[ri[r]] += _v(m.tm[i, s, r]) * pc[k] * x_new[k]
-    for (i, s, r) in m.QUOTA_FLOWS:
-        k = (si[i], ri[s], ri[r])
-        rate = _v(m.rent[i, s, r])
-        rent_rate[k] = 100 * rate
-        rents[ri[s]] += rate * _v(m.py[i, s]) * (1 + _v(m.te[i, s, r])) * shipped[k]
-    employment = np.array([_v(m.ls[r]) if r in m.LS_REGIONS else 1.0 for r in R])
-    sources = list(F) + list(REVENUE_SOURCES) + ["trade_balance"]
-    bench_parts = {f: b.factor_income[F.index(f)].sum(axis=0) for f in F}
-    bench_parts["tariffs"] = (b.tariff * b.trade).sum(axis=(0, 1))
-    new_parts = {f: np.array([_v(m.factor_payments_by[f, r]) for r in R]) for f in F}
-    for src in REVENUE_SOURCES:
-        new_parts[src] = np.array([_v(m.revenue[src, r]) for r in R])
-    new_parts["trade_balance"] = -b.trade_balance * _v(m.pnum)
-    bench_parts["trade_balance"] = -b.trade_balance
-    ev_source = np.array([new_parts[k] / cpi - bench_parts.get(k, np.zeros(nr)) for k in sources]).T
-
+    def bil(x: np.ndarray) -> np.ndarray:
+        return np.where(live, x, np.nan).transpose(1, 2, 0)
     data = {
         "ev_usd_million": (("region",), ev),
-        "ev_pct": (("region",), 100 * ev / inc_bar),
+        "ev_pct_income": (("region",), 100 * ev / t0.inc),
+        "ev_pct_consumption": (("region",), 100 * ev / cons0),
         "ev_source_usd_million": (("region", "income_source"), ev_source),
-        "real_gdp_pct": (("region",), 100 * (gdp / gdp_bar - 1)),
-        "tot_pct": (("region",), tot),
-        "cpi_pct": (("region",), 100 * (cpi - 1)),
-        "employment_pct": (("region",), 100 * (employment - 1)),
-        "output_pct": (("region", "sector"), 100 * (y - 1)),
-        "exports_pct": (("region", "sector"), exports_pct),
-        "imports_pct": (("region", "sector"), imports_pct),
-        "bilateral_trade_pct": (("exporter", "importer", "sector"), bilateral.transpose(1, 2, 0)),
-        "factor_price_pct": (("factor", "region"), 100 * (fprice - 1)),
-        "real_factor_price_pct": (("factor", "region"), 100 * (fprice / cpi[None, :] - 1)),
-        "tariff_revenue_usd_million": (("region",), tariff_rev),
-        "quota_rent_usd_million": (("region",), rents),
-        "quota_rent_rate_pct": (("exporter", "importer", "sector"), rent_rate.transpose(1, 2, 0)),
-        "income_usd_million": (("region",), inc_bar),
-        "output_usd_million": (("region", "sector"), out_bar),
-        "bilateral_trade_usd_million": (("exporter", "importer", "sector"), trade.transpose(1, 2, 0)),
+        "real_gdp_pct": (("region",), _pct(gdp1, gdp0)),
+        "tot_pct": (("region",), _pct(tot(t1), tot(t0))),
+        "cpi_pct": (("region",), _pct(t1.cpi, t0.cpi)),
+        "employment_pct": (("region",), _pct(t1.employment, t0.employment)),
+        "income_usd_million": (("region",), t0.inc),
+        "private_consumption_usd_million": (("region",), cons0),
+        "tariff_revenue_usd_million": (("region",), t1.revenue["tariffs"]),
+        "tariff_revenue_benchmark_usd_million": (("region",), t0.revenue["tariffs"]),
+        "quota_rent_usd_million": (("region",), t1.revenue["quota_rents"]),
+        "output_pct": (("region", "sector"), _pct(t1.y, t0.y)),
+        "output_value_pct": (("region", "sector"), _pct(out_val1, out_val0)),
+        "output_usd_million": (("region", "sector"), out_val0),
+        "producer_price_pct": (("region", "sector"), _pct(t1.py, t0.py)),
+        "exports_pct": (("region", "sector"), _pct(exp1, exp0)),
+        "imports_pct": (("region", "sector"), _pct(t1.im, t0.im)),
+        "imports_variety_sum_pct": (("region", "sector"), _pct(imp_sum1, imp_sum0)),
+        "imports_value_pct": (("region", "sector"), _pct(imp_val1, imp_val0)),
+        "bilateral_trade_pct": (("exporter", "importer", "sector"), bil(_pct(t1.exports, t0.exports))),
+        "bilateral_trade_value_pct": (("exporter", "importer", "sector"),
+                                      bil(_pct(t1.pcif * t1.exports, t0.pcif * t0.exports))),
+        "bilateral_trade_usd_million": (("exporter", "importer", "sector"), bil(t0.pcif * t0.exports)),
+        "tariff_benchmark_pct": (("exporter", "importer", "sector"), bil(100 * t0.tariff_applied)),
+        "tariff_pct": (("exporter", "importer", "sector"), bil(100 * t1.tariff_applied)),
+        "export_tax_pct": (("exporter", "importer", "sector"), bil(100 * t1.te)),
+        "quota_rent_rate_pct": (("exporter", "importer", "sector"), (100 * t1.rent_rate).transpose(1, 2, 0)),
+        "factor_price_pct": (("factor", "region"), _pct(t1.factor_price, t0.factor_price)),
+        "real_factor_price_pct": (("factor", "region"),
+                                  _pct(t1.factor_price / t1.cpi[None, :], t0.factor_price / t0.cpi[None, :])),
     }
     coords = {"region": R, "sector": S, "exporter": R, "importer": R, "factor": F,
               "income_source": sources}
-    if len(m.TARGETS):
-        names = [t.name for t in cgem.targets]
-        coords["target"] = names
-        data["target_share_pct"] = (("target",), [100 * _v(m.target_share[k]) for k in m.TARGETS])
-        data["target_benchmark_share_pct"] = (("target",), [100 * cgem.target_benchmark_share[k]
-                                                            for k in m.TARGETS])
-        data["target_level_pct"] = (("target",), [100 * _v(m.target_level[k]) for k in m.TARGETS])
-        data["target_instrument_pct"] = (("target",), [100 * _v(m.tgt[k]) for k in m.TARGETS])
+    if len(cgem.targets):
+        coords["target"] = [t.name for t in cgem.targets]
+        tl = cgem.parameters.slice("target_level")
+        data["target_share_pct"] = (("target",), 100 * t1.target_share)
+        data["target_benchmark_share_pct"] = (("target",), 100 * cgem.target_benchmark_share)
+        data["target_level_pct"] = (("target",), 100 * np.asarray(new.p)[tl])
+        data["target_instrument_pct"] = (("target",), 100 * t1.v.tgt)
     if monitors:
         coords["monitor"] = list(monitors)
-        data["monitor_share_pct"] = (("monitor",), [100 * market_share(m, *v) for v in monitors.values()])
-        data["monitor_benchmark_share_pct"] = (("monitor",), [100 * market_share(m, *v, benchmark=True)
-                                                              for v in monitors.values()])
+        data["monitor_share_pct"] = (("monitor",), [100 * market_share(cgem, t1, *m) for m in monitors.values()])
+        data["monitor_benchmark_share_pct"] = (("monitor",), [100 * market_share(cgem, t0, *m)
+                                                              for m in monitors.values()])
     ds = xr.Dataset(data, coords=coords)
-    units = {"_usd_million": "USD million (benchmark prices)", "_pct": "percent change from benchmark"}
-    for name in ds.data_vars:
-        ds[name].attrs["units"] = next(u for suf, u in units.items() if name.endswith(suf))
-    ds["quota_rent_rate_pct"].attrs["units"] = "percent ad valorem rent on the quota flow"
-    ds["ev_pct"].attrs["units"] = "percent of benchmark regional income"
-    ds["income_usd_million"].attrs["units"] = "USD million, benchmark regional income"
+    _describe(ds)
     if "target" in ds.coords:
-        ds["target_instrument_pct"].attrs["units"] = "percent ad valorem (tariff or quota-rent equivalent)"
-        ds["target_share_pct"].attrs["units"] = "percent of the group's imports or use (world prices)"
-        ds["target_benchmark_share_pct"].attrs["units"] = ds["target_share_pct"].attrs["units"]
-        ds["target_level_pct"].attrs["units"] = ds["target_share_pct"].attrs["units"]
         ds.attrs["target_instruments"] = json.dumps({t.name: t.instrument for t in cgem.targets})
-    if "monitor" in ds.coords:
-        ds["monitor_share_pct"].attrs["units"] = "percent of the group's imports or use (world prices)"
-        ds["monitor_benchmark_share_pct"].attrs["units"] = ds["monitor_share_pct"].attrs["units"]
     ds.attrs.update({k: (json.dumps(v) if isinstance(v, (list, dict)) else v) for k, v in attrs.items()})
     ds.attrs["shocked_regions"] = json.dumps(shocked_regions)
     return ds
 
 
+def _describe(ds: xr.Dataset) -> None:
+    """Attach long names and units from the results dictionary (cge.variables) when present."""
+    try:
+        from cge.variables import attach_metadata
+    except ImportError:
+        units = {"_usd_million": "USD million", "_pct": "percent"}
+        for name in ds.data_vars:
+            ds[name].attrs["units"] = next((u for suf, u in units.items() if name.endswith(suf)), "")
+        return
+    attach_metadata(ds)
+
+
 def spillover_summary(ds: xr.Dataset) -> pd.DataFrame:
     """Third countries (neither source nor target of any shock): welfare and trade diversion.
 
-    Export changes are quantity changes summed over sectors at benchmark prices,
-    to the US, to China, and to all other destinations.
+    Export changes are quantity changes summed over sectors at benchmark prices, to each
+    shocked region and to all other destinations.
     """
-    shocked = set(json.loads(ds.attrs.get("shocked_regions", "[]")))
+    shocked = [r for r in json.loads(ds.attrs.get("shocked_regions", "[]"))]
     regions = [str(r) for r in ds["region"].values]
     third = [r for r in regions if r not in shocked]
-    base = ds["bilateral_trade_usd_million"]
+    base = ds["bilateral_trade_usd_million"].fillna(0)
     new = base * (1 + ds["bilateral_trade_pct"].fillna(0) / 100)
+    ev_pct = "ev_pct_income" if "ev_pct_income" in ds else "ev_pct"
     rows = []
     for r in third:
         row = {"region": r, "ev_usd_million": float(ds["ev_usd_million"].sel(region=r)),
-               "ev_pct": float(ds["ev_pct"].sel(region=r)),
+               "ev_pct_income": float(ds[ev_pct].sel(region=r)),
                "real_gdp_pct": float(ds["real_gdp_pct"].sel(region=r))}
-        for label, dests in (("USA", ["USA"]), ("CHN", ["CHN"]),
-                             ("others", [d for d in regions if d not in ("USA", "CHN", r)])):
-            dests = [d for d in dests if d in regions and d != r]
+        for label, dests in [(d, [d]) for d in shocked if d in regions] + [
+                ("others", [d for d in regions if d not in shocked and d != r])]:
+            dests = [d for d in dests if d != r]
             b0 = float(base.sel(exporter=r, importer=dests).sum()) if dests else 0.0
             b1 = float(new.sel(exporter=r, importer=dests).sum()) if dests else 0.0
             row[f"exports_to_{label}_pct"] = 100 * (b1 / b0 - 1) if b0 > 0 else np.nan

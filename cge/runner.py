@@ -25,23 +25,27 @@ import xarray as xr
 from cge import __version__
 from cge.atomic import write_atomic
 from cge.data.datasets import DATASET_FILES, dataset_path, load_dataset
+from cge.errors import SolveError
 from cge.model.build import CGEModel, build_model
 from cge.model.calibration import calibrate
-from cge.results import collect_results, spillover_summary
+from cge.model.trade import QuotaSpec
+from cge.results import State, collect_results, spillover_summary
 from cge.scenario import Scenario, load_scenario, quota_flows, table_paths
-from cge.errors import SolveError
-from cge.shocks import apply_shocks, reset_instruments, share_flows, target_specs
-from cge.solve.solver import Solver
+from cge.shocks import instrument_path, resolve_shocks, share_flows, target_specs
+from cge.solve.solver import DEFAULT_BACKEND, SolveReport, Solver
 
 
 @dataclass
 class CachedModel:
-    """A built model and its compiled solver, with timings of the two phases."""
+    """A built model and its solver, the base state results are measured against, and
+    timings of the build and compile phases."""
 
     cgem: CGEModel
     solver: Solver
+    base: State
     build_seconds: float
     compile_seconds: float
+    baseline_report: SolveReport | None = None
 
 
 _CACHE: dict[tuple, CachedModel] = {}
@@ -66,12 +70,12 @@ def resolve_dataset_path(name: str, base: Path | None = None) -> Path:
     return dataset_path(base / name)
 
 
-def structure_key(sc: Scenario, dataset_path: Path, quotas: list[tuple[str, str, str]]) -> tuple:
+def structure_key(sc: Scenario, dataset_path: Path, quotas: list[QuotaSpec]) -> tuple:
     """What determines a model's structure: everything except instrument values."""
     targets = tuple((s.kind, s.model_dump_json(exclude={"max_share", "equal_share"}))
                     for s in sc.shocks if s.type == "share_target")
     return (str(dataset_path), sc.elasticities, tuple(sorted(sc.esub_crit.items())),
-            sc.closure.model_dump_json(), tuple(quotas), targets)
+            sc.closure.model_dump_json(), sc.model.model_dump_json(), tuple(quotas), targets)
 
 
 _DATASETS: dict[tuple[str, float], xr.Dataset] = {}
@@ -85,7 +89,19 @@ def _dataset(path: Path) -> xr.Dataset:
     return _DATASETS[key]
 
 
-def get_model(sc: Scenario, backend: str = "cyipopt") -> tuple[CachedModel, bool]:
+def _baseline(cgem: CGEModel, solver: Solver) -> tuple[State, SolveReport | None]:
+    """The state results are measured against: the benchmark, or under the ``zero``
+    trade-balance closure the equilibrium with every trade balance removed."""
+    if cgem.closure.trade_balance != "zero":
+        return State(cgem.x0.copy(), cgem.p0.copy()), None
+    p = cgem.p0.copy()
+    p[cgem.parameters.slice("tb")] = 0.0
+    solver.reset()
+    report = solver.solve(p)
+    return State(solver.x.copy(), p), report
+
+
+def get_model(sc: Scenario, backend: str = DEFAULT_BACKEND) -> tuple[CachedModel, bool]:
     """The cached model for the scenario's structure, building it if needed."""
     path = resolve_dataset_path(sc.dataset, base=sc.path.parent if sc.path else None)
     ds = _dataset(path)
@@ -96,12 +112,13 @@ def get_model(sc: Scenario, backend: str = "cyipopt") -> tuple[CachedModel, bool
     if key in _CACHE:
         return _CACHE[key], True
     start = time.perf_counter()
-    bench = calibrate(ds, sc.elasticities, esub_crit=sc.esub_crit)
+    bench = calibrate(ds, sc.elasticities, esub_crit=sc.esub_crit, options=sc.model)
     cgem = build_model(bench, sc.closure, quotas, target_specs(sc, bench))
     built = time.perf_counter() - start
     solver = Solver(cgem, backend=backend)
-    cached = CachedModel(cgem=cgem, solver=solver, build_seconds=built,
-                         compile_seconds=solver.compile_seconds)
+    base, report = _baseline(cgem, solver)
+    cached = CachedModel(cgem=cgem, solver=solver, base=base, build_seconds=built,
+                         compile_seconds=solver.compile_seconds, baseline_report=report)
     _CACHE[key] = cached
     return cached, False
 
@@ -131,15 +148,14 @@ def scenario_hash(scenario: str | Path | Scenario) -> str:
     return h.hexdigest()[:16]
 
 
-def solve_scenario(sc: Scenario, backend: str = "cyipopt") -> xr.Dataset:
+def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND) -> xr.Dataset:
     """Solve a validated scenario and return its results Dataset."""
     cached, reused = get_model(sc, backend)
     cgem, solver = cached.cgem, cached.solver
-    reset_instruments(cgem)
-    solver.reset()
-    record = apply_shocks(cgem, sc)
+    p_target, record = resolve_shocks(cgem, sc, cached.base.p)
+    solver.x, solver.p = cached.base.x.copy(), cached.base.p.copy()
     try:
-        report = solver.solve()
+        report = solver.solve(p_target, path=instrument_path(cgem, cached.base.p, p_target))
     except SolveError as exc:
         if cgem.targets:
             names = ", ".join(f"'{t.name}'" for t in cgem.targets)
@@ -149,6 +165,7 @@ def solve_scenario(sc: Scenario, backend: str = "cyipopt") -> xr.Dataset:
     b = cgem.benchmark
     attrs = {
         "scenario_name": sc.name,
+        "scenario_title": sc.title or sc.name,
         "scenario_description": sc.description.strip(),
         "scenario_sources": sc.sources,
         "scenario_yaml": sc.text or sc.model_dump_json(),
@@ -158,7 +175,11 @@ def solve_scenario(sc: Scenario, backend: str = "cyipopt") -> xr.Dataset:
         "base_year": b.dataset_attrs.get("base_year", ""),
         "elasticity_set": sc.elasticities,
         "esub_crit": sc.esub_crit,
+        "model_options": sc.model.describe(),
         "closure": sc.closure.describe(),
+        "closure_in_words": sc.closure.in_words(),
+        "trade_balance_closure": sc.closure.trade_balance,
+        "rent_recipients": {",".join(q.flow): q.rent_to for q in cgem.quotas},
         "code_version": code_version(),
         "input_hash": scenario_hash(sc) if sc.path else "",
         "model_reused": int(reused),
@@ -170,7 +191,8 @@ def solve_scenario(sc: Scenario, backend: str = "cyipopt") -> xr.Dataset:
     monitors = {t.name: (list(t.flows), list(t.market_flows), list(t.domestic)) for t in cgem.targets}
     for k, mon in enumerate(sc.monitors):
         monitors[mon.name] = share_flows(sc, b, mon, f"monitors[{k}]")
-    return collect_results(cgem, attrs, record.shocked_regions(), monitors)
+    return collect_results(cgem, cached.base, State(solver.x.copy(), p_target), attrs,
+                           record.shocked_regions(), monitors)
 
 
 def write_results(ds: xr.Dataset, out_dir: Path) -> Path:
@@ -203,7 +225,7 @@ def write_results(ds: xr.Dataset, out_dir: Path) -> Path:
 
 
 def run_scenario(scenario: str | Path | Scenario, out_dir: Path | None = None,
-                 backend: str = "cyipopt") -> xr.Dataset:
+                 backend: str = DEFAULT_BACKEND) -> xr.Dataset:
     """Load, solve and (if ``out_dir``) write one scenario; returns its results."""
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     ds = solve_scenario(sc, backend)

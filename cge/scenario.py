@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from cge.errors import CGEInputError
 from cge.model.closure import Closure
+from cge.model.options import ModelOptions
+from cge.model.trade import QuotaSpec
 
 Selector = Union[str, list[str]]
 ALL = "all"
@@ -81,11 +83,19 @@ class ExportTax(_RateShock, _Bilateral):
     type: Literal["export_tax"]
 
 
+RentRecipient = str  # exporter | importer | none | a region code (checked against the dataset)
+
+
 class ExportQuota(_Bilateral):
-    """Quantity limit on bilateral exports relative to the benchmark; -100 is a ban."""
+    """Quantity limit on bilateral exports relative to the benchmark; -100 is a ban.
+
+    ``rent_to`` says who receives the quota rent: ``exporter`` (licences held by
+    exporters), ``importer`` (licences held by importers), ``none`` (dissipated: compliance
+    costs, denied licences) or a region code (the government of a controlling country)."""
 
     type: Literal["export_quota"]
     change_pct: float = Field(ge=-100)
+    rent_to: RentRecipient = "exporter"
 
 
 class OutputTax(_RateShock, _Regional):
@@ -128,6 +138,7 @@ class ShareTarget(ShareMonitor):
     max_share: float | None = None
     equal_share: float | None = None
     instrument: Literal["import_tariff", "import_quota", "export_quota"] = "import_tariff"
+    rent_to: RentRecipient | None = None
 
     @model_validator(mode="after")
     def _one_level(self) -> "ShareTarget":
@@ -161,11 +172,13 @@ class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str
+    title: str = ""
     description: str
     sources: list[str] = Field(default_factory=list)
     dataset: str = "default"
     elasticities: str = "gtap"
     closure: Closure = Field(default_factory=Closure)
+    model: ModelOptions = Field(default_factory=ModelOptions)
     groups: dict[str, list[str]] = Field(default_factory=dict)
     esub_crit: dict[str, float] = Field(default_factory=dict)
     shocks: list[Shock] = Field(default_factory=list)
@@ -263,18 +276,26 @@ def split_parents(attrs: dict[str, str]) -> dict[str, str]:
     return json.loads(attrs.get("split_parents", "{}"))
 
 
-def quota_flows(sc: Scenario, regions: list[str], sectors: list[str]) -> list[tuple[str, str, str]]:
-    """Bilateral flows (sector, exporter, importer) that carry a non-ban export quota."""
-    flows: set[tuple[str, str, str]] = set()
+def quota_flows(sc: Scenario, regions: list[str], sectors: list[str]) -> list[QuotaSpec]:
+    """Bilateral flows (sector, exporter, importer) that carry a non-ban export quota, with
+    the recipient of each quota's rent."""
+    out: dict[tuple[str, str, str], QuotaSpec] = {}
     for k, s in enumerate(sc.shocks):
         if isinstance(s, ExportQuota) and s.change_pct > -100:
             sel = Selection(sc, regions, sectors, f"shocks[{k}]")
+            if s.rent_to not in ("exporter", "importer", "none") and s.rent_to not in regions:
+                raise CGEInputError(f"shocks[{k}].rent_to: '{s.rent_to}' is not a region of the dataset; "
+                                    f"allowed: exporter, importer, none, {', '.join(regions)}")
             for i in sel.sectors(s.sectors, "sectors"):
                 for e in sel.regions(s.exporters, "exporters"):
                     for m in sel.regions(s.importers, "importers"):
                         if e != m:
-                            flows.add((i, e, m))
-    return sorted(flows)
+                            prior = out.get((i, e, m))
+                            if prior is not None and prior.rent_to != s.rent_to:
+                                raise CGEInputError(f"shocks[{k}].rent_to: flow {(i, e, m)} already has a "
+                                                    f"quota whose rent goes to {prior.rent_to}")
+                            out[(i, e, m)] = QuotaSpec((i, e, m), s.rent_to)
+    return [out[f] for f in sorted(out)]
 
 
 class Selection:

@@ -1,9 +1,11 @@
-"""Apply a scenario's shocks to the instrument parameters of a built model.
+"""Resolve a scenario's shocks into instrument values of a built model, once.
 
-Every run starts from the benchmark instruments (data tariffs, no other taxes,
-iceberg factors 1, no quotas, productivity 1) and applies the shocks in order.
-``apply_shocks`` returns what it changed, parameter by parameter, so a run can
-report it and tests can check that a shock moves its intended parameters only.
+Every run starts from the benchmark instruments (data tariffs and trade balances, no
+other taxes, iceberg factors 1, no quotas, productivity 1) and applies the shocks in
+order.  :func:`resolve_shocks` returns the target parameter vector and what it changed,
+instrument by instrument, so a run can report it and tests can check that a shock moves
+its intended parameters only; :func:`instrument_path` gives the continuation path from
+the benchmark to that vector (rates linearly, quantities and productivity in logs).
 """
 
 from __future__ import annotations
@@ -11,23 +13,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-import pyomo.environ as pyo
+import numpy as np
 
 from cge.errors import CGEInputError
 from cge.model.build import CGEModel
-from cge.model.instruments import QUOTA_NOT_BINDING
 from cge.model.calibration import ZERO, Benchmark
+from cge.model.instruments import FB_SMOOTHING, QUOTA_NOT_BINDING
 from cge.model.targets import TargetSpec
 from cge.scenario import (ExportQuota, ExportTax, Iceberg, ImportTariff, OutputTax, Productivity,
                           Scenario, Selection, ShareMonitor, ShareTarget, read_tariff_table, split_parents,
                           table_paths)
 
 BAN_MIN_ESUB_MM = 1.0  # a ban removes a source from the CES; valid only when sources substitute (> 1)
+LOG_PATH = ("tau", "prod", "endow_fr", "endow_fjs")  # multiplicative instruments: stepped in logs
+CONTINUATION_SMOOTHING = 1e-8  # complementarity smoothing at the start of a path, tightened to 0
 
 
 @dataclass
 class ShockRecord:
-    """Instrument changes made by a scenario: parameter -> index -> (benchmark, new)."""
+    """Instrument changes made by a scenario: instrument -> member -> (benchmark, new)."""
 
     changes: dict[str, dict[tuple, tuple[float, float]]] = field(default_factory=dict)
     target_regions: set[str] = field(default_factory=set)
@@ -39,7 +43,7 @@ class ShockRecord:
             for idx in entries:
                 if name in ("to", "prod"):
                     regions.add(idx[1])
-                elif name != "target_level":
+                elif name in ("tm", "te", "tau", "avail", "quota"):
                     regions.update(idx[1:3])
         return sorted(regions)
 
@@ -75,29 +79,54 @@ def target_specs(sc: Scenario, b: Benchmark) -> list[TargetSpec]:
         where = f"shocks[{k}]"
         if names.count(s.name) > 1:
             raise CGEInputError(f"{where}.name: target names must be unique; '{s.name}' repeats")
+        if s.rent_to is not None and s.rent_to not in ("exporter", "importer", "none") \
+                and s.rent_to not in b.regions:
+            raise CGEInputError(f"{where}.rent_to: '{s.rent_to}' is not a region of the dataset; "
+                                f"allowed: exporter, importer, none, {', '.join(b.regions)}")
         flows, market, domestic = share_flows(sc, b, s, where)
         specs.append(TargetSpec(name=s.name, flows=tuple(flows), market_flows=tuple(market),
-                                domestic=tuple(domestic), instrument=s.instrument, kind=s.kind))
+                                domestic=tuple(domestic), instrument=s.instrument, kind=s.kind,
+                                rent_to=s.rent_to or ""))
     return specs
 
 
-def reset_instruments(cgem: CGEModel) -> None:
-    """Put every instrument back at its benchmark value (targets: not binding / benchmark share)."""
-    m, b = cgem.model, cgem.benchmark
-    ri = b.ri
-    si = b.si
-    for (i, s, r) in m.FLOWS:
-        m.tm[i, s, r] = float(b.tariff[si[i], ri[s], ri[r]])
-    for comp, val in ((m.te, 0.0), (m.tau, 1.0), (m.avail, 1.0), (m.quota, QUOTA_NOT_BINDING),
-                      (m.to, 0.0), (m.prod, 1.0)):
-        for q in comp.values():
-            q.set_value(val)
-    m.pnum.set_value(1.0)
-    for k, spec in enumerate(cgem.targets):
-        m.target_level[k] = 1.0 if spec.kind == "max" else cgem.target_benchmark_share[k]
+class Instruments:
+    """The parameter vector of a built model, read and written by instrument and member."""
+
+    def __init__(self, cgem: CGEModel, p: np.ndarray | None = None) -> None:
+        self.cgem = cgem
+        self.p = (cgem.p0 if p is None else p).copy()
+        self.record = ShockRecord()
+        self._pos: dict[str, dict[tuple, int]] = {}
+
+    def position(self, name: str, member: tuple) -> int | None:
+        """Position of ``name[member]`` in p, or None when the member does not exist."""
+        if name not in self._pos:
+            layout = self.cgem.parameters
+            off = layout.offsets[name]
+            self._pos[name] = {lab: off + k for k, lab in enumerate(layout.blocks[name])}
+        return self._pos[name].get(member)
+
+    def set(self, name: str, member: tuple, rule: Callable[[float], float], where: str,
+            floor: float | None = None) -> None:
+        """Apply ``rule(old) -> new`` to one member; record the change."""
+        k = self.position(name, member)
+        if k is None:
+            return
+        old = float(self.p[k])
+        new = float(rule(old))
+        if not np.isfinite(new):
+            raise CGEInputError(f"{where}: resulting {name} on {member} is not a finite number")
+        if floor is not None and new <= floor:
+            raise CGEInputError(f"{where}: resulting {name} on {member} is {new * 100:.1f}%; "
+                                f"it must stay above {floor * 100:.0f}%")
+        self.p[k] = new
+        entry = self.record.changes.setdefault(name, {})
+        first = entry.get(member, (old, new))[0]
+        entry[member] = (first, new)
 
 
-def _rate_rule(shock, where: str) -> Callable[[float], float]:
+def _rate_rule(shock) -> Callable[[float], float]:  # noqa: ANN001 (a rate shock)
     if shock.rate_pct is not None:
         return lambda old: shock.rate_pct / 100.0
     if shock.add_pct_points is not None:
@@ -105,85 +134,72 @@ def _rate_rule(shock, where: str) -> Callable[[float], float]:
     return lambda old: (1.0 + old) * shock.scale_power - 1.0
 
 
-def _set(m: pyo.ConcreteModel, rec: ShockRecord, name: str, idx: tuple,
-         rule: Callable[[float], float], where: str, floor: float | None = None) -> None:
-    comp = getattr(m, name)
-    old = float(pyo.value(comp[idx]))
-    new = float(rule(old))
-    if floor is not None and new <= floor:
-        raise CGEInputError(f"{where}: resulting {name} on {idx} is {new * 100:.1f}%; "
-                            f"it must stay above {floor * 100:.0f}%")
-    comp[idx] = new
-    entry = rec.changes.setdefault(name, {})
-    first = entry.get(idx, (old, new))[0]
-    entry[idx] = (first, new)
-
-
-def apply_shocks(cgem: CGEModel, sc: Scenario) -> ShockRecord:
-    """Reset instruments to the benchmark and apply every shock of ``sc`` in order."""
-    m, b = cgem.model, cgem.benchmark
-    reset_instruments(cgem)
-    rec = ShockRecord()
+def resolve_shocks(cgem: CGEModel, sc: Scenario,
+                   p_start: np.ndarray | None = None) -> tuple[np.ndarray, ShockRecord]:
+    """The parameter vector of the scenario: the base instruments (``p_start``, default the
+    benchmark) with every shock applied in order; and the record of what changed."""
+    b = cgem.benchmark
+    ins = Instruments(cgem, p_start)
     for spec in cgem.targets:
-        rec.target_regions.update(r for f in spec.flows for r in f[1:3])
-    flows = set(m.FLOWS)
-    active = set(m.YJ)
+        ins.record.target_regions.update(r for f in spec.flows for r in f[1:3])
+    flows = set(cgem.sets.flows.labels)
     children = split_parents(b.dataset_attrs)
     tables = iter(table_paths(sc))
 
-    def bilateral(sel: Selection, s, where: str) -> Iterable[tuple[str, str, str]]:
+    def bilateral(sel: Selection, s) -> Iterable[tuple[str, str, str]]:  # noqa: ANN001
         for i in sel.sectors(s.sectors, "sectors"):
             for e in sel.regions(s.exporters, "exporters"):
                 for r in sel.regions(s.importers, "importers"):
                     if (i, e, r) in flows:
                         yield (i, e, r)
 
+    def regional(sel: Selection, s) -> Iterable[tuple[str, str]]:  # noqa: ANN001
+        for j in sel.sectors(s.sectors, "sectors"):
+            for r in sel.regions(s.regions, "regions"):
+                yield (j, r)
+
     for k, s in enumerate(sc.shocks):
         where = f"shocks[{k}] ({s.type})"
         sel = Selection(sc, b.regions, b.sectors, f"shocks[{k}]")
         if isinstance(s, ImportTariff) and s.table is not None:
-            _apply_table(m, rec, next(tables), s.mode, sel, children, flows, where)
+            _apply_table(ins, next(tables), s.mode, sel, children, flows, where)
         elif isinstance(s, ImportTariff):
-            rule = _rate_rule(s, where)
-            for idx in bilateral(sel, s, where):
-                _set(m, rec, "tm", idx, rule, where, floor=-1.0)
+            rule = _rate_rule(s)
+            for idx in bilateral(sel, s):
+                ins.set("tm", idx, rule, where, floor=-1.0)
         elif isinstance(s, ExportTax):
-            rule = _rate_rule(s, where)
-            for idx in bilateral(sel, s, where):
-                _set(m, rec, "te", idx, rule, where, floor=-1.0)
+            rule = _rate_rule(s)
+            for idx in bilateral(sel, s):
+                ins.set("te", idx, rule, where, floor=-1.0)
         elif isinstance(s, ExportQuota):
-            for idx in bilateral(sel, s, where):
+            for idx in bilateral(sel, s):
                 if s.change_pct <= -100:
-                    sig = float(b.esub_mm[b.si[idx[0]]])
+                    sig = float(b.esub_mm[b.si[idx[0]], b.ri[idx[2]]])
                     if sig <= BAN_MIN_ESUB_MM:
                         raise CGEInputError(f"{where}: a ban on {idx[0]} needs esub_mm > 1 (it is "
                                             f"{sig}); use change_pct above -100 instead")
-                    _set(m, rec, "avail", idx, lambda old: 0.0, where)
+                    ins.set("avail", idx, lambda old: 0.0, where)
                 else:
-                    _set(m, rec, "quota", idx, lambda old: 1.0 + s.change_pct / 100.0, where)
+                    ins.set("quota", idx, lambda old: 1.0 + s.change_pct / 100.0, where)
         elif isinstance(s, OutputTax):
-            rule = _rate_rule(s, where)
-            for j in sel.sectors(s.sectors, "sectors"):
-                for r in sel.regions(s.regions, "regions"):
-                    if (j, r) in active:
-                        _set(m, rec, "to", (j, r), rule, where, floor=-1.0)
-                        if float(pyo.value(m.to[j, r])) >= 1.0:
-                            raise CGEInputError(f"{where}: output tax on {(j, r)} must stay below 100%")
+            rule = _rate_rule(s)
+            for idx in regional(sel, s):
+                ins.set("to", idx, rule, where, floor=-1.0)
+                pos = ins.position("to", idx)
+                if pos is not None and ins.p[pos] >= 1.0:
+                    raise CGEInputError(f"{where}: output tax on {idx} must stay below 100%")
         elif isinstance(s, Iceberg):
-            for idx in bilateral(sel, s, where):
-                _set(m, rec, "tau", idx, lambda old: old * (1.0 + s.change_pct / 100.0), where)
+            for idx in bilateral(sel, s):
+                ins.set("tau", idx, lambda old: old * (1.0 + s.change_pct / 100.0), where)
         elif isinstance(s, ShareTarget):
-            k = [t.name for t in cgem.targets].index(s.name)
-            _set(m, rec, "target_level", k, lambda old: s.level, where)
+            ins.set("target_level", (s.name,), lambda old: s.level, where)
         elif isinstance(s, Productivity):
-            for j in sel.sectors(s.sectors, "sectors"):
-                for r in sel.regions(s.regions, "regions"):
-                    if (j, r) in active:
-                        _set(m, rec, "prod", (j, r), lambda old: old * (1.0 + s.change_pct / 100.0), where)
-    return rec
+            for idx in regional(sel, s):
+                ins.set("prod", idx, lambda old: old * (1.0 + s.change_pct / 100.0), where)
+    return ins.p, ins.record
 
 
-def _apply_table(m: pyo.ConcreteModel, rec: ShockRecord, path, mode: str, sel: Selection,
+def _apply_table(ins: Instruments, path, mode: str, sel: Selection,  # noqa: ANN001
                  children: dict[str, str], flows: set, where: str) -> None:
     """Apply a tariff table; a row for a parent sector also covers sectors split from it."""
     df = read_tariff_table(path, f"{where}.table")
@@ -201,4 +217,34 @@ def _apply_table(m: pyo.ConcreteModel, rec: ShockRecord, path, mode: str, sel: S
             for e in exp:
                 for r in imp:
                     if (i, e, r) in flows:
-                        _set(m, rec, "tm", (i, e, r), rule, where, floor=-1.0)
+                        ins.set("tm", (i, e, r), rule, where, floor=-1.0)
+
+
+def instrument_path(cgem: CGEModel, p_from: np.ndarray, p_to: np.ndarray) -> Callable[[float], np.ndarray]:
+    """Continuation path p(t) from ``p_from`` (t = 0) to ``p_to`` (t = 1).
+
+    Rates move linearly; iceberg factors, productivity and endowments geometrically;
+    a quota that starts not binding moves geometrically from the benchmark flow (1) to its
+    target, so a 99% cut is approached in equal proportional steps; the complementarity
+    smoothing starts at ``CONTINUATION_SMOOTHING`` and is tightened to its final value.
+    """
+    par = cgem.parameters
+    p_from, p_to = np.asarray(p_from, float), np.asarray(p_to, float)
+    log_idx = np.concatenate([np.arange(par.size)[par.slice(n)] for n in LOG_PATH])
+    q = par.slice("quota")
+    q_from = np.where(p_from[q] >= QUOTA_NOT_BINDING, 1.0, p_from[q])
+    q_to = np.maximum(p_to[q], 1e-12)
+    mu = par.slice("fb_mu")
+    lo, hi = np.log(np.maximum(p_from[log_idx], 1e-300)), np.log(np.maximum(p_to[log_idx], 1e-300))
+
+    def path(t: float) -> np.ndarray:
+        if t >= 1.0:
+            return p_to.copy()
+        p = p_from + t * (p_to - p_from)
+        p[log_idx] = np.exp(lo + t * (hi - lo))
+        if t > 0.0:
+            p[q] = np.where(p_to[q] >= QUOTA_NOT_BINDING, p_to[q],
+                            np.exp(np.log(q_from) + t * (np.log(q_to) - np.log(q_from))))
+            p[mu] = np.maximum(p_to[mu], CONTINUATION_SMOOTHING * (1.0 - t) ** 2 + FB_SMOOTHING)
+        return p
+    return path

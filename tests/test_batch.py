@@ -51,7 +51,7 @@ class FakeRunner(types.ModuleType):
             raise SolveError("solver stopped after 3000 iterations\nmax residual 1e-2")
         name = Path(path).stem
         points = float(text.split("add_pct_points:")[1])
-        ds = xr.Dataset({"ev_pct": ("region", [-0.01 * points, 0.02 * points])},
+        ds = xr.Dataset({"ev_pct_income": ("region", [-0.01 * points, 0.02 * points])},
                         coords={"region": ["USA", "CHN"]},
                         attrs={"scenario_name": name, "input_hash": self.scenario_hash(path),
                                "elasticity_set": "gtap", "solver_iterations": int(points)})
@@ -90,7 +90,7 @@ def test_failure_is_isolated_and_recorded_in_one_line(tmp_path, client, fake_run
     assert report.exit_code == 1
     with xr.open_dataset(tmp_path / "out" / BATCH_FILE) as ds:
         assert [str(s) for s in ds["scenario"].values] == ["t5", "t20"]
-        assert ds["ev_pct"].sel(scenario="t20", region="CHN").item() == pytest.approx(0.4)
+        assert ds["ev_pct_income"].sel(scenario="t20", region="CHN").item() == pytest.approx(0.4)
     manifest = json.loads((tmp_path / "out" / MANIFEST_FILE).read_text())
     assert manifest["counts"] == {"ok": 2, "failed": 1, "skipped": 0}
     assert {e["name"]: e["error"] for e in manifest["scenarios"]}["broken"] == failed.error
@@ -137,7 +137,7 @@ def test_discovery_orders_naturally_and_refuses_bad_paths(tmp_path):
 def test_combine_keeps_differing_attributes_per_scenario(tmp_path):
     """Provenance that differs between scenarios survives combination and a NetCDF round
     trip as per-scenario coordinates, and splitting restores each scenario's attributes."""
-    a = xr.Dataset({"ev_pct": ("region", [1.0])}, coords={"region": ["USA"]},
+    a = xr.Dataset({"ev_pct_income": ("region", [1.0])}, coords={"region": ["USA"]},
                    attrs={"scenario_name": "a", "elasticity_set": "gtap", "base_year": 2011,
                           "solver_iterations": 7})
     b = a.copy(deep=True).assign_attrs(scenario_name="b", elasticity_set="cp2015", solver_iterations=9)
@@ -171,7 +171,7 @@ def test_two_worker_local_cluster_batch_with_a_broken_scenario(tmp_path):
     assert status == {"broken": "failed", "tariff_5": "ok", "tariff_20": "ok", "tariff_50": "ok"}
     assert "XXX" in next(o.error for o in report.outcomes if o.name == "broken")
     with xr.open_dataset(report.batch_file) as ds:
-        china = ds["ev_pct"].sel(region="CHN").values
+        china = ds["ev_pct_income"].sel(region="CHN").values
         assert ds.attrs["elasticity_set"] == "gtap"
     assert china[0] > china[1] > china[2]
 

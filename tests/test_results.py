@@ -20,7 +20,7 @@ def us_tariff_on_china():
 def test_ev_pct_is_ev_over_benchmark_income(us_tariff_on_china):
     """ev_pct is 100 x EV / benchmark regional income."""
     ds = us_tariff_on_china
-    assert (100 * ds.ev_usd_million / ds.income_usd_million).values == pytest.approx(ds.ev_pct.values)
+    assert (100 * ds.ev_usd_million / ds.income_usd_million).values == pytest.approx(ds.ev_pct_income.values)
 
 
 def test_spillovers_cover_only_third_countries_and_show_trade_diversion(us_tariff_on_china):

@@ -16,7 +16,7 @@ BASE = {"name": "noshock", "description": "no shock", "dataset": "tiny", "elasti
 def test_scenario_without_shocks_returns_the_benchmark():
     """With no shock every reported change is zero (to 1e-8) and EV is zero."""
     ds = run_scenario(scenario_from_dict({**BASE, "shocks": []}))
-    for var in ("ev_pct", "real_gdp_pct", "tot_pct", "output_pct", "exports_pct", "imports_pct",
+    for var in ("ev_pct_income", "real_gdp_pct", "tot_pct", "output_pct", "exports_pct", "imports_pct",
                 "bilateral_trade_pct", "factor_price_pct"):
         vals = ds[var].values
         assert np.nanmax(np.abs(vals)) < 1e-8, var
@@ -40,8 +40,8 @@ def test_written_results_round_trip(tmp_path):
     back = load_results(tmp_path / "tariff.nc")
     assert np.allclose(back.ev_usd_million, ds.ev_usd_million)
     import pandas as pd
-    csv = pd.read_csv(tmp_path / "tariff" / "ev_pct.csv").set_index("region")["ev_pct"]
-    assert csv["USA"] == pytest.approx(float(ds.ev_pct.sel(region="USA")))
+    csv = pd.read_csv(tmp_path / "tariff" / "ev_pct_income.csv").set_index("region")["ev_pct_income"]
+    assert csv["USA"] == pytest.approx(float(ds.ev_pct_income.sel(region="USA")))
 
 
 def test_failed_write_leaves_previous_results_untouched(tmp_path, monkeypatch):

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
 import pytest
 
 from cge.runner import get_model
 from cge.scenario import scenario_from_dict
-from cge.shocks import apply_shocks
+from cge.shocks import resolve_shocks
 
 BASE = {"name": "t", "description": "t", "dataset": "tiny", "elasticities": "gtap"}
-
-
-def snapshot(m: pyo.ConcreteModel) -> dict:
-    return {(c.name, k): pyo.value(q) for c in m.component_objects(pyo.Param)
-            if c.mutable for k, q in c.items()}
-
 
 CASES = [
     ({"type": "import_tariff", "importers": "USA", "exporters": "CHN", "sectors": "MAN", "add_pct_points": 10},
@@ -43,16 +36,14 @@ CASES = [
 def test_shock_moves_only_its_parameters(shock, expected):
     """After the shock, exactly the expected parameters differ from the benchmark, by the rule."""
     sc = scenario_from_dict({**BASE, "shocks": [shock]})
-    cached, _ = get_model(sc)
-    cgem = cached.cgem
-    apply_shocks(cgem, scenario_from_dict({**BASE, "shocks": []}))
-    before = snapshot(cgem.model)
-    apply_shocks(cgem, sc)
-    after = snapshot(cgem.model)
-    changed = {k for k in before if abs(after[k] - before[k]) > 0}
+    cgem = get_model(sc)[0].cgem
+    p, _ = resolve_shocks(cgem, sc)
+    par = cgem.parameters
+    changed = {par.labels()[k] for k in range(par.size) if p[k] != cgem.p0[k]}
     assert changed == set(expected)
-    for key, rule in expected.items():
-        assert after[key] == pytest.approx(rule(before[key]), abs=1e-15)
+    for (name, lab), rule in expected.items():
+        k = par.position(name, lab)
+        assert p[k] == pytest.approx(rule(cgem.p0[k]), abs=1e-15)
 
 
 def test_groups_and_all_expand_to_regions():
@@ -60,7 +51,23 @@ def test_groups_and_all_expand_to_regions():
     sc = scenario_from_dict({**BASE, "groups": {"asia": ["CHN"]}, "shocks": [
         {"type": "import_tariff", "importers": "all", "exporters": "asia", "sectors": "all",
          "add_pct_points": 1}]})
-    cached, _ = get_model(sc)
-    rec = apply_shocks(cached.cgem, sc)
+    _, rec = resolve_shocks(get_model(sc)[0].cgem, sc)
     assert {(s, r) for (_, s, r) in rec.changes["tm"]} == {("CHN", "USA"), ("CHN", "ROW")}
     assert rec.shocked_regions() == ["CHN", "ROW", "USA"]
+
+
+def test_quota_path_steps_from_the_benchmark_flow_in_logs():
+    """The continuation path moves a quota from the benchmark flow (1) to its target in equal
+    proportional steps, and ends exactly at the scenario's instruments."""
+    import numpy as np
+
+    from cge.shocks import instrument_path
+
+    sc = scenario_from_dict({**BASE, "shocks": [{"type": "export_quota", "exporters": "CHN",
+                                                 "importers": "USA", "sectors": "MAN", "change_pct": -99}]})
+    cgem = get_model(sc)[0].cgem
+    p, _ = resolve_shocks(cgem, sc)
+    path = instrument_path(cgem, cgem.p0, p)
+    k = cgem.parameters.position("quota", ("MAN", "CHN", "USA"))
+    assert path(0.5)[k] == pytest.approx(0.1, rel=1e-12)
+    assert np.array_equal(path(1.0), p)

@@ -14,7 +14,7 @@ from cge.cli.common import echo_json, user_errors
 def run(
     scenario: str = typer.Argument(..., help="scenario YAML file, or the name of one in scenarios/"),
     out: Path = typer.Option(Path("results"), help="folder for <name>.nc and <name>/*.csv"),
-    backend: str = typer.Option("cyipopt", help="cyipopt | casadi | newton | pyomo"),
+    backend: str = typer.Option("newton", help="newton | cyipopt | casadi | pyomo"),
     as_json: bool = typer.Option(False, "--json", help="print the headline results as JSON"),
 ) -> None:
     """Solve a scenario, write its results, print welfare and GDP by region."""
@@ -26,7 +26,8 @@ def run(
     name = ds.attrs["scenario_name"]
     headline = {
         r: {"ev_usd_million": float(ds.ev_usd_million.sel(region=r)),
-            "ev_pct": float(ds.ev_pct.sel(region=r)),
+            "ev_pct_income": float(ds.ev_pct_income.sel(region=r)),
+            "ev_pct_consumption": float(ds.ev_pct_consumption.sel(region=r)),
             "real_gdp_pct": float(ds.real_gdp_pct.sel(region=r)),
             "tot_pct": float(ds.tot_pct.sel(region=r))}
         for r in ds.region.values
@@ -38,10 +39,11 @@ def run(
         return
     table = Table(title=f"{name}: welfare and GDP ({ds.attrs['dataset_title']}, "
                         f"elasticities {ds.attrs['elasticity_set']})")
-    for col in ("region", "EV (USD m)", "EV (% income)", "real GDP (%)", "ToT (%)"):
+    for col in ("region", "EV (USD m)", "EV (% income)", "EV (% consumption)", "real GDP (%)", "ToT (%)"):
         table.add_column(col, justify="right" if col != "region" else "left")
     for r, v in headline.items():
-        table.add_row(str(r), f"{v['ev_usd_million']:,.0f}", f"{v['ev_pct']:.3f}",
+        table.add_row(str(r), f"{v['ev_usd_million']:,.0f}", f"{v['ev_pct_income']:.3f}",
+                      f"{v['ev_pct_consumption']:.3f}",
                       f"{v['real_gdp_pct']:.3f}", f"{v['tot_pct']:.3f}")
     console = Console()
     console.print(table)
@@ -49,12 +51,13 @@ def run(
     if not spill.empty:
         third = Table(title="Third countries (neither source nor target of a shock): "
                             "welfare and exports by destination, % change")
-        for col in ("region", "outcome", "EV (% income)", "to USA", "to CHN", "to others"):
+        dests = [c for c in spill.columns if c.startswith("exports_to_")]
+        for col in ["region", "outcome", "EV (% income)"] + [
+                "to " + c.removeprefix("exports_to_").removesuffix("_pct") for c in dests]:
             third.add_column(col, justify="left" if col in ("region", "outcome") else "right")
-        for row in spill.itertuples(index=False):
-            third.add_row(row.region, row.outcome, f"{row.ev_pct:.3f}",
-                          *(f"{v:.2f}" if v == v else "n/a" for v in
-                            (row.exports_to_USA_pct, row.exports_to_CHN_pct, row.exports_to_others_pct)))
+        for row in spill.to_dict("records"):
+            third.add_row(row["region"], row["outcome"], f"{row['ev_pct_income']:.3f}",
+                          *(f"{row[c]:.2f}" if row[c] == row[c] else "n/a" for c in dests))
         console.print(third)
     console.print(f"solver: {ds.attrs['solver_status'].split(',')[0]}, {ds.attrs['solver_iterations']} iterations, "
                   f"max residual {ds.attrs['max_residual']:.1e}, {ds.attrs['solve_seconds']:.2f} s; "
@@ -105,7 +108,7 @@ def info(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
 
 def bench(
     datasets: list[str] = typer.Argument(None, help="datasets to time (default: tiny default)"),
-    backend: str = typer.Option("cyipopt", help="cyipopt | casadi | newton"),
+    backend: str = typer.Option("newton", help="cyipopt | casadi | newton"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Time build, compile and solves (benchmark, 25% US-China tariffs, a re-solve) per dataset."""

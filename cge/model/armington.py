@@ -3,80 +3,73 @@
 
 Every agent (each producing sector and each final-demand agent of a region) buys a
 composite of good i: a CES of the domestic good (price ``py[i,r]``) and the region's
-import composite (price ``pm[i,r]``, tariff-inclusive) with elasticity ``esub_dm[i]``,
+import composite (price ``pm[i,r]``, tariff-inclusive) with elasticity ``esub_dm[i,r]``,
 with agent-specific benchmark import shares, as in GTAP.  The composite quantity
 ``aq[i,a,r]`` is demanded by the production or final-demand block.
 """
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+from dataclasses import dataclass
 
-from cge.model.calibration import ZERO, Benchmark
-from cge.model.ces import ces_demand, ces_price
+import numpy as np
 
-
-def armington_benchmark(b: Benchmark) -> dict[tuple[str, str, str], tuple[float, float]]:
-    """Benchmark (domestic, imported) quantities of every agent's composite, by (i, a, r)."""
-    out: dict[tuple[str, str, str], tuple[float, float]] = {}
-    for r_k, r in enumerate(b.regions):
-        for i_k, i in enumerate(b.sectors):
-            for j_k, j in enumerate(b.sectors):
-                d, f = b.int_dom[i_k, j_k, r_k], b.int_imp[i_k, j_k, r_k]
-                if d + f > ZERO and b.output[j_k, r_k] > ZERO:
-                    out[i, j, r] = (d if d > ZERO else 0.0, f if f > ZERO else 0.0)
-            for a_k, a in enumerate(b.fd_agents):
-                d, f = b.fd_dom[i_k, a_k, r_k], b.fd_imp[i_k, a_k, r_k]
-                if d + f > ZERO:
-                    out[i, a, r] = (d if d > ZERO else 0.0, f if f > ZERO else 0.0)
-    return out
+from cge.model.algebra import Vec, concat, take
+from cge.model.calibration import Benchmark
+from cge.model.ces import CESNests
+from cge.model.sets import ModelSets
 
 
-def add_armington_prices(m: pyo.ConcreteModel, b: Benchmark,
-                         bench: dict[tuple[str, str, str], tuple[float, float]]) -> None:
-    """Composite price ``pa[i,a,r]`` of every agent's Armington composite."""
-    ri = b.ri
-    si = b.si
-    pm_bar = b.pm_bar
-    m.pa_bar = {}
-    for (i, a, r), (d, f) in bench.items():
-        pmb = float(pm_bar[si[i], ri[r]])
-        m.pa_bar[i, a, r] = (d + f * pmb) / (d + f)
+@dataclass
+class ArmingtonData:
+    """Static data of the Armington block (inputs: domestic entries, then imported)."""
 
-    def parts(m, i, a, r):
-        d, f = bench[i, a, r]
-        pmb = float(pm_bar[si[i], ri[r]])
-        prices, bprices, values = [], [], []
-        if d > 0.0:
-            prices.append(m.py[i, r]); bprices.append(1.0); values.append(d)
-        if f > 0.0:
-            prices.append(m.pm[i, r]); bprices.append(pmb); values.append(f * pmb)
-        return prices, bprices, values
-
-    def pa(m, i, a, r):
-        prices, bprices, values = parts(m, i, a, r)
-        tot = sum(values)
-        return ces_price(prices, bprices, [v / tot for v in values],
-                         float(b.esub_dm[si[i]]), cbar=m.pa_bar[i, a, r])
-    m.pa = pyo.Expression(m.ARM, rule=pa)
+    nests: CESNests
+    dom_arm: np.ndarray   # ARM members with domestic purchases
+    imp_arm: np.ndarray   # ARM members with imported purchases
+    dom_yj: np.ndarray    # domestic entries -> YJ (the good made in the region)
+    imp_mi: np.ndarray    # imported entries -> MI
+    pa_bar: np.ndarray    # benchmark composite price of every ARM member
+    qty_bar: np.ndarray   # benchmark composite quantity (world-price units)
 
 
-def add_armington_demands(m: pyo.ConcreteModel, b: Benchmark,
-                          bench: dict[tuple[str, str, str], tuple[float, float]]) -> None:
-    """Domestic and import demands of every agent, given its composite demand ``aq``."""
-    ri = b.ri
-    si = b.si
-    pm_bar = b.pm_bar
+def prepare_armington(b: Benchmark, sets: ModelSets) -> ArmingtonData:
+    """Benchmark shares, prices and elasticities of every agent's Armington composite."""
+    arm = sets.arm
+    i, a, r = arm["i"], arm["a"], arm["r"]
+    dom = sets.arm_dom[i, a, r]
+    imp = sets.arm_imp[i, a, r]
+    pm_bar = b.pm_bar[i, r]
+    qty = dom + imp
+    pa_bar = (dom + imp * pm_bar) / qty
+    dom_arm = np.flatnonzero(dom > 0.0)
+    imp_arm = np.flatnonzero(imp > 0.0)
+    value = dom + imp * pm_bar
+    nests = CESNests(
+        nest=np.concatenate([dom_arm, imp_arm]),
+        share=np.concatenate([dom[dom_arm], imp[imp_arm] * pm_bar[imp_arm]]) / np.concatenate(
+            [value[dom_arm], value[imp_arm]]),
+        pbar=np.concatenate([np.ones(len(dom_arm)), pm_bar[imp_arm]]),
+        qratio=np.concatenate([dom[dom_arm], imp[imp_arm]]) / np.concatenate([qty[dom_arm], qty[imp_arm]]),
+        sigma=b.esub_dm[i, r], cbar=pa_bar)
+    return ArmingtonData(nests=nests, dom_arm=dom_arm, imp_arm=imp_arm,
+                         dom_yj=sets.yj_of[i[dom_arm], r[dom_arm]],
+                         imp_mi=sets.mi_of[i[imp_arm], r[imp_arm]], pa_bar=pa_bar, qty_bar=qty)
 
-    def dom_demand(m, i, a, r):
-        d, f = bench[i, a, r]
-        return ces_demand(m.aq[i, a, r], d / (d + f), m.pa[i, a, r] / m.pa_bar[i, a, r],
-                          m.py[i, r], 1.0, float(b.esub_dm[si[i]]))
-    m.dom_demand = pyo.Expression(m.ARM_DOM, rule=dom_demand)
 
-    def imp_demand(m, i, a, r):
-        d, f = bench[i, a, r]
-        pmb = float(pm_bar[si[i], ri[r]])
-        return ces_demand(m.aq[i, a, r], f / (d + f), m.pa[i, a, r] / m.pa_bar[i, a, r],
-                          m.pm[i, r], pmb, float(b.esub_dm[si[i]]))
-    m.imp_demand = pyo.Expression(m.ARM_IMP, rule=imp_demand)
+def input_prices(d: ArmingtonData, v) -> Vec:  # noqa: ANN001
+    """Prices of the domestic and imported entries of every composite (flat)."""
+    return concat([take(v.py, d.dom_yj), take(v.pm, d.imp_mi)])
+
+
+def composite_price(d: ArmingtonData, prices: Vec) -> Vec:
+    """``pa[i,a,r]``: the CES price of every agent's composite."""
+    return d.nests.price(prices)
+
+
+def domestic_and_imported(d: ArmingtonData, aq: Vec, pa: Vec, prices: Vec) -> tuple[Vec, Vec]:
+    """Domestic (``dom_arm`` order) and imported (``imp_arm`` order) purchases, given the
+    composite quantity ``aq`` of every ARM member."""
+    q = d.nests.demand(aq, pa, prices)
+    n_dom = len(d.dom_arm)
+    return take(q, np.arange(n_dom)), take(q, n_dom + np.arange(len(d.imp_arm)))

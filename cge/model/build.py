@@ -1,33 +1,44 @@
 """Assemble the CGE model from its blocks (docs/model.md).
 
 ``build_model`` turns a :class:`~cge.model.calibration.Benchmark`, a
-:class:`~cge.model.closure.Closure` and the set of quota flows into a Pyomo
-``ConcreteModel`` whose only free parameters are the policy instruments, so one
-build serves every scenario with the same structure.  The square system has one
-variable per equation; the numeraire equation replaces the last goods market,
-which Walras' law makes redundant.
+:class:`~cge.model.closure.Closure`, the quantity-restricted flows and the outcome
+targets into a :class:`CGEModel`: index sets, the static data of every block, the
+layouts of the unknowns ``x`` and parameters ``p``, and the benchmark point.  Its
+:meth:`CGEModel.equations` evaluates every equation family, in the order docs/model.md
+lists them, on any backend of :mod:`cge.model.algebra` -- numbers, derivatives, the
+CasADi graph or the Pyomo model (``cge.model.pyomo_model``) all come from this one
+definition.  The square system has one unknown per equation; the numeraire equation
+replaces the last goods market, which Walras' law makes redundant.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-import pyomo.environ as pyo
+import numpy as np
 
-from cge.model.armington import add_armington_demands, add_armington_prices, armington_benchmark
-from cge.model.calibration import ZERO, Benchmark
-from cge.model.closure import LABOUR, Closure, add_numeraire
-from cge.model.demand import add_final_demand, add_income, final_composite_demand
-from cge.model.factors import add_factor_markets, add_factor_prices, factor_sets
-from cge.model.instruments import add_instruments
-from cge.model.market import add_goods_markets
-from cge.model.production import add_production, add_value_added
-from cge.model.targets import TargetSpec, add_targets, declare_targets
-from cge.model.trade import add_trade
 from cge.errors import CGEInputError
+from cge.model.algebra import Segments, Vec, concat, segment_sum, take, values
+from cge.model.armington import (ArmingtonData, composite_price, domestic_and_imported, input_prices,
+                                 prepare_armington)
+from cge.model.calibration import Benchmark
+from cge.model.closure import Closure, numeraire, trade_balance_index
+from cge.model.demand import (DemandData, agent_price, consumer_price_index, final_demand, income,
+                              prepare_demand)
+from cge.model.factors import (FactorData, factor_markets, factor_payments, factor_prices, factor_supply,
+                               prepare_factors, real_wage)
+from cge.model.instruments import FB_SMOOTHING, QUOTA_NOT_BINDING, Layout
+from cge.model.market import MarketData, goods_market, home_sales, prepare_market
+from cge.model.production import ProductionData, prepare_production, production, zero_profit
+from cge.model.sets import ModelSets, build_sets, specific_factors
+from cge.model.targets import (TargetData, TargetSpec, prepare_targets, target_conditions, target_income,
+                               target_shares, target_wedges)
+from cge.model.trade import (QuotaSpec, TradeData, import_market, import_price, prepare_trade, quota_rent,
+                             rent_income, trade_terms)
 
-# Equation blocks (constraint component names) in the order docs/model.md lists them.
+# Equation families in the order docs/model.md lists them (the rows of the system).
 EQUATION_BLOCKS: tuple[str, ...] = (
     "zero_profit", "import_price", "agent_price", "goods_market", "import_market",
     "factor_market", "specific_factor_market", "real_wage", "income", "quota_rent",
@@ -37,128 +48,227 @@ EQUATION_BLOCKS: tuple[str, ...] = (
 
 @dataclass
 class CGEModel:
-    """A built model: the Pyomo model plus what the solver and results need."""
+    """A built model: sets, block data, layouts of unknowns and parameters, benchmark point."""
 
-    model: pyo.ConcreteModel
     benchmark: Benchmark
     closure: Closure
-    quota_flows: tuple[tuple[str, str, str], ...]
-    targets: tuple[TargetSpec, ...] = ()
-    dropped: tuple[str, tuple] = field(default=("goods_market", ()))
-    target_benchmark_share: dict[int, float] = field(default_factory=dict)
+    sets: ModelSets
+    quotas: tuple[QuotaSpec, ...]
+    targets: tuple[TargetSpec, ...]
+    production: ProductionData
+    armington: ArmingtonData
+    trade: TradeData
+    demand: DemandData
+    factors: FactorData
+    market: MarketData
+    target_data: TargetData
+    variables: Layout
+    parameters: Layout
+    rows: Layout
+    x0: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    p0: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    target_benchmark_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    imp_users: Segments | None = None
+    yj_region: Segments | None = None
+    factor_region: Segments | None = None
+    arm_order: Segments | None = None   # (sector purchases, final purchases) -> ARM members
+    _pyomo: object = None
 
-    def set_benchmark_values(self) -> None:
-        """Put every variable at its benchmark value (the calibrated solution)."""
-        set_benchmark_values(self.model, self.benchmark)
+    @property
+    def quota_flows(self) -> tuple[tuple[str, str, str], ...]:
+        return tuple(q.flow for q in self.quotas)
+
+    @property
+    def n(self) -> int:
+        """Number of unknowns (= active equations)."""
+        return self.variables.size
+
+    @property
+    def dropped_row(self) -> int:
+        """Row of the equation Walras' law makes redundant (the last goods market)."""
+        return self.rows.offsets["goods_market"] + len(self.rows.blocks["goods_market"]) - 1
+
+    # ---- the equations ----------------------------------------------------------------
+    def equations(self, v: SimpleNamespace, q: SimpleNamespace) -> tuple[dict[str, Vec], SimpleNamespace]:
+        """Every equation family (residual vectors, relative to benchmark magnitudes) and the
+        intermediate terms, for variables ``v`` and parameters ``q`` on any backend."""
+        b, s = self.benchmark, self.sets
+        e = SimpleNamespace()
+        e.wf = factor_prices(self.factors, v)
+        e.arm_prices = input_prices(self.armington, v)
+        e.pa = composite_price(self.armington, e.arm_prices)
+        e.cpi = consumer_price_index(self.demand, v.pfd)
+        e.prod = production(self.production, v, q, e.wf, e.pa)
+        e.aq = concat([e.prod.input_demand, final_demand(self.demand, v, q, e.pa)])
+        e.aq = segment_sum(e.aq, self.arm_order)
+        e.dom, e.imp = domestic_and_imported(self.armington, e.aq, e.pa, e.arm_prices)
+        if len(self.targets):
+            tgt_x, tgt_m, tgt_waste = target_wedges(self.target_data, v)
+        else:
+            tgt_x = tgt_m = tgt_waste = 0.0
+        e.trade = trade_terms(self.trade, v, q, tgt_x, tgt_m, tgt_waste)
+        e.home = home_sales(self.market, e.dom)
+        e.fr_supply, e.fjs_supply = factor_supply(self.factors, v, q, e.cpi)
+        e.factor_pay = factor_payments(self.factors, v, e.fr_supply, e.fjs_supply)
+        t = e.trade
+        nr = s.nr
+        e.tariffs = segment_sum(q.tm * t.pcif * t.exports, self.trade.by_importer)
+        e.export_taxes = segment_sum(q.te * take(v.py, self.trade.exp_yj) * t.shipped, self.trade.by_exporter)
+        e.quota_rents = rent_income(self.trade, q, t, nr) if len(self.quotas) else np.zeros(nr)
+        if len(self.targets):
+            e.quota_rents = e.quota_rents + target_income(self.target_data, v, q, t.fob, t.pcif,
+                                                          t.exports, nr)
+        e.output_taxes = segment_sum(q.to * v.py * v.y * self.production.y_bar, self.yj_region)
+        e.tb_index = trade_balance_index(b, self.closure, v, q, t.pcif, self.trade.x_bar,
+                                         self.demand.income_bar)
+        e.trade_balance = q.tb * take(e.tb_index, np.zeros(nr, dtype=np.int64))
+        e.factor_income = segment_sum(e.factor_pay, self.factor_region)
+        total = (e.factor_income + e.tariffs + e.export_taxes + e.quota_rents + e.output_taxes
+                 - e.trade_balance)
+        mobile, specific = factor_markets(self.factors, e.prod.factor_demand, e.fr_supply, e.fjs_supply)
+        fam: dict[str, Vec] = {
+            "zero_profit": zero_profit(e.prod),
+            "import_price": import_price(self.trade, v, q, t),
+            "agent_price": agent_price(self.demand, v, e.pa),
+            "goods_market": goods_market(self.market, v, e.home, t.shipped),
+            "import_market": import_market(self.trade, v, e.imp, self.imp_users),
+            "factor_market": mobile,
+            "specific_factor_market": specific,
+            "real_wage": real_wage(self.factors, v, e.cpi),
+            "income": income(self.demand, v, total),
+        }
+        if len(self.quotas):
+            fam["quota_rent"] = quota_rent(self.trade, v, q, t)
+        if len(self.targets):
+            world = t.pcif * t.exports
+            e.target_share = target_shares(self.target_data, world, v.py * e.home)
+            fam["target_condition"] = target_conditions(self.target_data, v, q, e.target_share)
+        fam["numeraire"] = numeraire(b, self.closure, v, q, e.cpi, s.yj["j"], s.yj["r"])
+        return {k: fam[k] for k in EQUATION_BLOCKS if k in fam and k in self.rows.blocks}, e
+
+    def evaluate(self, x: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, SimpleNamespace]:
+        """All residuals (the dropped row included) and intermediate terms, as numbers."""
+        fam, e = self.equations(self.variables.split(np.asarray(x, float)),
+                                self.parameters.split(np.asarray(p, float)))
+        return np.concatenate([values(fam[k]) for k in self.rows.blocks]), e
+
+    def pyomo_model(self):  # noqa: ANN201 (pyomo is imported lazily)
+        """The Pyomo ConcreteModel generated from the same equations (built once)."""
+        if self._pyomo is None:
+            from cge.model.pyomo_model import to_pyomo
+
+            self._pyomo = to_pyomo(self)
+        return self._pyomo
 
 
-def set_benchmark_values(m: pyo.ConcreteModel, b: Benchmark) -> None:
-    """Benchmark values: quantities 1, prices 1, import prices 1 + tbar, rents 0."""
-    ri = b.ri
-    si = b.si
-    for var in (m.y, m.py, m.im, m.pf, m.pfs, m.inc, m.pfd, m.ls):
-        for v in var.values():
-            v.set_value(1.0)
-    for (i, r), v in m.pm.items():
-        v.set_value(float(b.pm_bar[si[i], ri[r]]))
-    for v in list(m.rent.values()) + list(m.tgt.values()):
-        v.set_value(0.0)
-
-
-def _check_quota_flows(flows: Iterable[tuple[str, str, str]], existing: set) -> list:
-    out = []
-    for k in flows:
-        if tuple(k) not in existing:
-            raise CGEInputError(f"export_quota: flow {k} (sector, exporter, importer) has no "
+def _quota_specs(quotas: Iterable[QuotaSpec | tuple], flows: set, regions: list[str]) -> list[QuotaSpec]:
+    out: dict[tuple, QuotaSpec] = {}
+    for q in quotas:
+        spec = q if isinstance(q, QuotaSpec) else QuotaSpec(tuple(q))
+        if spec.flow not in flows:
+            raise CGEInputError(f"export_quota: flow {spec.flow} (sector, exporter, importer) has no "
                                 "benchmark trade; a quota needs a positive benchmark flow")
-        out.append(tuple(k))
-    return sorted(set(out))
+        if spec.rent_to not in ("exporter", "importer", "none") and spec.rent_to not in regions:
+            raise CGEInputError(f"export_quota.rent_to: '{spec.rent_to}' is not a region; allowed: "
+                                f"exporter, importer, none, {', '.join(regions)}")
+        prior = out.get(spec.flow)
+        if prior is not None and prior.rent_to != spec.rent_to:
+            raise CGEInputError(f"export_quota: flow {spec.flow} has two quotas with different rent "
+                                f"recipients ({prior.rent_to}, {spec.rent_to})")
+        out[spec.flow] = spec
+    return [out[k] for k in sorted(out)]
 
 
 def build_model(b: Benchmark, closure: Closure | None = None,
-                quota_flows: Iterable[tuple[str, str, str]] = (),
+                quotas: Iterable[QuotaSpec | tuple] = (),
                 targets: Iterable[TargetSpec] = ()) -> CGEModel:
-    """Build the Pyomo model for one structure (benchmark, closure, quota flows, targets)."""
+    """Build the model for one structure (benchmark, closure, quota flows, targets)."""
     closure = closure or Closure()
     closure.numeraire_region(b.regions)
-    m = pyo.ConcreteModel(name="cge")
-    regions, sectors = b.regions, b.sectors
-    yj = {(j, r) for jk, j in enumerate(sectors) for rk, r in enumerate(regions)
-          if b.output[jk, rk] > ZERO}
-    imports = b.imports
-    mi = [(i, r) for ik, i in enumerate(sectors) for rk, r in enumerate(regions)
-          if imports[ik, rk] > ZERO]
-    flows = [(i, s, r) for ik, i in enumerate(sectors) for sk, s in enumerate(regions)
-             for rk, r in enumerate(regions)
-             if s != r and b.trade[ik, sk, rk] > ZERO and (i, s) in yj]
-    quotas = _check_quota_flows(quota_flows, set(flows))
-    arm = armington_benchmark(b)
-    fj, fr, fjs = factor_sets(b, closure, yj)
-    fda = [(a, r) for ak, a in enumerate(b.fd_agents) for rk, r in enumerate(regions)
-           if b.agent_expenditure[ak, rk] > ZERO]
+    sets = build_sets(b, specific_factors(b, closure.capital))
+    quota_list = _quota_specs(quotas, set(sets.flows.labels), b.regions)
+    target_list = list(targets)
+    arm = prepare_armington(b, sets)
+    prod = prepare_production(b, sets, arm.pa_bar)
+    trade = prepare_trade(b, sets, quota_list)
+    dem = prepare_demand(b, sets, arm.pa_bar, arm.qty_bar)
+    fac = prepare_factors(b, sets, closure.labour)
+    mkt = prepare_market(sets, arm.dom_yj, trade.exp_yj, prod.y_bar)
+    tgt = prepare_targets(b, sets, target_list)
+    clash = {f for spec in target_list if spec.side == "exporter" for f in spec.flows} & {
+        q.flow for q in quota_list if not q.importer_side}
+    if clash:
+        raise CGEInputError(f"flow {sorted(clash)[0]} carries both an export quota and an exporter-side "
+                            "target instrument; use one")
 
-    m.REGIONS = pyo.Set(initialize=regions, ordered=True)
-    m.SECTORS = pyo.Set(initialize=sectors, ordered=True)
-    m.YJ = pyo.Set(initialize=sorted(yj, key=lambda k: (regions.index(k[1]), sectors.index(k[0]))),
-                   dimen=2, ordered=True)
-    m.MI = pyo.Set(initialize=mi, dimen=2, ordered=True)
-    m.FLOWS = pyo.Set(initialize=flows, dimen=3, ordered=True)
-    m.QUOTA_FLOWS = pyo.Set(initialize=quotas, dimen=3, ordered=True)
-    m.ARM = pyo.Set(initialize=list(arm), dimen=3, ordered=True)
-    m.ARM_DOM = pyo.Set(initialize=[k for k, (d, _) in arm.items() if d > 0], dimen=3, ordered=True)
-    m.ARM_IMP = pyo.Set(initialize=[k for k, (_, f) in arm.items() if f > 0], dimen=3, ordered=True)
-    m.FJ = pyo.Set(initialize=fj, dimen=3, ordered=True)
-    m.FR = pyo.Set(initialize=fr, dimen=2, ordered=True)
-    m.FJS = pyo.Set(initialize=fjs, dimen=3, ordered=True)
-    m.VAJ = pyo.Set(initialize=[k for k in m.YJ if any((f, *k) in set(fj) for f in b.factors)],
-                    dimen=2, ordered=True)
-    m.FDA = pyo.Set(initialize=fda, dimen=2, ordered=True)
-    labour_regions = [r for r in regions if (LABOUR, r) in set(fr)]
-    m.LS_REGIONS = pyo.Set(initialize=labour_regions if closure.labour == "fixed_real_wage" else [],
-                           ordered=True)
-    m.arm_qty = {k: d + f for k, (d, f) in arm.items()}
-    si, ri = b.si, b.ri
-    m.exports_bench = {f: float(b.trade[si[f[0]], ri[f[1]], ri[f[2]]]) for f in flows}
-    m.home_bench = {(i, r): float(b.int_dom[si[i], :, ri[r]].sum() + b.fd_dom[si[i], :, ri[r]].sum())
-                    for (i, r) in yj}
+    var = Layout()
+    for name, labels in (("y", sets.yj.labels), ("py", sets.yj.labels), ("im", sets.mi.labels),
+                         ("pm", sets.mi.labels), ("pf", sets.fr.labels), ("pfs", sets.fjs.labels),
+                         ("inc", [(r,) for r in b.regions]), ("pfd", sets.fda.labels),
+                         ("ls", [(b.regions[r],) for r in fac.ls_regions]),
+                         ("rent", [q.flow for q in quota_list]),
+                         ("tgt", [(t.name,) for t in target_list])):
+        var.add(name, labels)
+    par = Layout()
+    for name, labels in (("tm", sets.flows.labels), ("te", sets.flows.labels), ("tau", sets.flows.labels),
+                         ("avail", sets.flows.labels), ("quota", [q.flow for q in quota_list]),
+                         ("to", sets.yj.labels), ("prod", sets.yj.labels), ("endow_fr", sets.fr.labels),
+                         ("endow_fjs", sets.fjs.labels), ("fd_share", sets.fda.labels),
+                         ("tb", [(r,) for r in b.regions]), ("target_level", [(t.name,) for t in target_list]),
+                         ("pnum", [()]), ("fb_mu", [()])):
+        par.add(name, labels)
+    rows = Layout()
+    for name, labels in (("zero_profit", sets.yj.labels), ("import_price", sets.mi.labels),
+                         ("agent_price", sets.fda.labels), ("goods_market", sets.yj.labels),
+                         ("import_market", sets.mi.labels), ("factor_market", sets.fr.labels),
+                         ("specific_factor_market", sets.fjs.labels),
+                         ("real_wage", [(b.regions[r],) for r in fac.ls_regions]),
+                         ("income", [(r,) for r in b.regions]), ("quota_rent", [q.flow for q in quota_list]),
+                         ("target_condition", [(t.name,) for t in target_list]), ("numeraire", [()])):
+        if labels:
+            rows.add(name, labels)
+    if rows.size - 1 != var.size:
+        raise AssertionError(f"model is not square: {rows.size - 1} equations, {var.size} unknowns")
 
-    # Variables (benchmark values set below).
-    m.y = pyo.Var(m.YJ, doc="activity level of sector j in r, relative to benchmark output")
-    m.py = pyo.Var(m.YJ, doc="producer price of good i made in r")
-    m.im = pyo.Var(m.MI, doc="import composite of good i in r, relative to benchmark imports")
-    m.pm = pyo.Var(m.MI, doc="agent price (tariff-inclusive) of the import composite")
-    m.pf = pyo.Var(m.FR, doc="price of mobile factor f in r")
-    m.pfs = pyo.Var(m.FJS, doc="price of sector-specific factor f in sector j, region r")
-    m.inc = pyo.Var(m.REGIONS, doc="regional household income relative to benchmark")
-    m.pfd = pyo.Var(m.FDA, doc="price index of final-demand agent a in r")
-    m.ls = pyo.Var(m.LS_REGIONS, doc="employment relative to benchmark (fixed real wage)")
-    m.rent = pyo.Var(m.QUOTA_FLOWS, doc="export quota rent rate (ad valorem)")
-    add_instruments(m, b)
-    targets = list(targets)
-    declare_targets(m, targets)
-    set_benchmark_values(m, b)
+    arm_order = np.concatenate([prod.sector_arm, dem.final_arm])
+    imp_users = Segments.of(arm.imp_mi, len(sets.mi))
+    cgem = CGEModel(
+        benchmark=b, closure=closure, sets=sets, quotas=tuple(quota_list), targets=tuple(target_list),
+        production=prod, armington=arm, trade=trade, demand=dem, factors=fac, market=mkt,
+        target_data=tgt, variables=var, parameters=par, rows=rows, imp_users=imp_users,
+        yj_region=Segments.of(sets.yj["r"], sets.nr),
+        factor_region=Segments.of(np.tile(np.arange(sets.nr), len(b.factors)), sets.nr),
+        arm_order=Segments.of(arm_order, len(sets.arm)))
+    cgem.x0 = _benchmark_x(cgem)
+    cgem.p0 = _benchmark_p(cgem)
+    if len(target_list):
+        _, e = cgem.evaluate(cgem.x0, cgem.p0)
+        cgem.target_benchmark_share = values(e.target_share).copy()
+        eq = [k for k, t in enumerate(target_list) if t.kind == "equal"]
+        cgem.p0[par.slice("target_level")][eq] = cgem.target_benchmark_share[eq]
+    return cgem
 
-    add_factor_prices(m)
-    add_value_added(m, b)
-    add_armington_prices(m, b, arm)
-    input_demand = add_production(m, b)
-    add_final_demand(m, b)
-    agents = set(b.fd_agents)
 
-    def composite_demand(m, i, a, r):
-        if a in agents:
-            return final_composite_demand(m, b, i, a, r)
-        return input_demand(m, i, a, r)
-    m.aq = pyo.Expression(m.ARM, rule=composite_demand)
-    add_armington_demands(m, b, arm)
-    add_trade(m, b)
-    add_goods_markets(m, b)
-    add_targets(m)
-    add_factor_markets(m, b, closure)
-    add_income(m, b)
-    add_numeraire(m, b, closure)
-    dropped_key = m.YJ.last()
-    m.goods_market[dropped_key].deactivate()
-    return CGEModel(model=m, benchmark=b, closure=closure, quota_flows=tuple(quotas),
-                    targets=tuple(targets), dropped=("goods_market", dropped_key),
-                    target_benchmark_share={k: float(pyo.value(m.target_share[k])) for k in m.TARGETS})
+def _benchmark_x(cgem: CGEModel) -> np.ndarray:
+    """Benchmark values: quantities 1, prices 1, import prices 1 + tbar, rents 0."""
+    x = np.ones(cgem.variables.size)
+    v = cgem.variables
+    x[v.slice("pm")] = cgem.trade.pm_bar
+    x[v.slice("rent")] = 0.0
+    x[v.slice("tgt")] = 0.0
+    return x
+
+
+def _benchmark_p(cgem: CGEModel) -> np.ndarray:
+    """Benchmark instruments: data tariffs and trade balances, no other taxes or limits."""
+    b, par, s = cgem.benchmark, cgem.parameters, cgem.sets
+    p = np.zeros(par.size)
+    fl = s.flows
+    p[par.slice("tm")] = b.tariff[fl["i"], fl["s"], fl["r"]]
+    for name in ("tau", "avail", "prod", "endow_fr", "endow_fjs", "target_level", "pnum"):
+        p[par.slice(name)] = 1.0
+    p[par.slice("quota")] = QUOTA_NOT_BINDING
+    p[par.slice("fd_share")] = cgem.demand.alpha
+    p[par.slice("tb")] = b.trade_balance
+    p[par.slice("fb_mu")] = FB_SMOOTHING
+    return p

@@ -1,112 +1,100 @@
 """Final demand: the regional household (docs/model.md, "Final demand and welfare").
 
 Each region has one regional household that receives all factor income, tax and
-tariff revenue and quota rents, less the fixed trade balance (valued in numeraire
-units), and spends it on three final-demand agents -- private consumption (hh),
-government (gov) and investment (inv) -- with Cobb-Douglas upper-level utility:
+tariff revenue and quota rents, less the trade balance it transfers abroad, and spends
+it on its final-demand agents (WIOD: private consumption hh, government gov,
+investment inv).  Agent a spends the share ``fd_share[a,r]`` of income (a parameter;
+its benchmark value is the benchmark expenditure share alpha[a,r], so a scenario can
+rebalance consumption and investment).  Each agent's sub-utility is a CES
+(elasticity esub_fd[a,r]) over Armington composites, with price index ``pfd[a,r]``.
 
-    U[r] = prod_a (Q[a,r] / Qbar[a,r]) ^ alpha[a,r],   alpha = benchmark expenditure shares
+Welfare is the benchmark (Cobb-Douglas) utility of the regional household,
 
-Each agent's sub-utility is a CES (elasticity esub_fd[a]) over Armington composites,
-with price index ``pfd[a,r]``.  Utility is homothetic, so the consumer price index
-``cpi[r] = prod_a pfd[a,r]^alpha[a,r]`` is exact and equivalent variation is
-EV[r] = INC[r] / cpi[r] - INCbar[r]  (benchmark prices are 1).
+    U[r] = prod_a (Q[a,r] / Qbar[a,r]) ^ alpha[a,r],   Q[a,r] = fd_share[a,r] INC[r] / pfd[a,r],
+
+so with benchmark shares U = INC / cpi with ``cpi[r] = prod_a pfd[a,r]^alpha[a,r]``, and
+the equivalent variation at benchmark prices is exactly EV = INCbar (U - 1)
+(cge.results).
 """
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+from dataclasses import dataclass
 
+import numpy as np
+
+from cge.model.algebra import Segments, Vec, concat, exp, log, segment_sum, take
 from cge.model.calibration import Benchmark
-from cge.model.ces import ces_demand, ces_price
-
-
-def add_final_demand(m: pyo.ConcreteModel, b: Benchmark) -> None:
-    """Agent price indices, the consumer price index and composite demands."""
-    ri = b.ri
-    ai = b.ai
-    e_bar = b.agent_expenditure
-    inc_bar = b.income
-    m.alpha = {(a, r): float(e_bar[ai[a], ri[r]] / inc_bar[ri[r]]) for (a, r) in m.FDA}
-
-    def goods(a, r):
-        return [i for i in m.SECTORS if (i, a, r) in m.ARM]
-
-    def agent_price(m, a, r):
-        gs = goods(a, r)
-        vals = [m.arm_qty[i, a, r] * m.pa_bar[i, a, r] for i in gs]
-        tot = sum(vals)
-        price = ces_price([m.pa[i, a, r] for i in gs], [m.pa_bar[i, a, r] for i in gs],
-                          [v / tot for v in vals], b.esub_fd[a])
-        return m.pfd[a, r] - price == 0
-    m.agent_price = pyo.Constraint(m.FDA, rule=agent_price)
-
-    def cpi(m, r):
-        expr = 1.0
-        for a in b.fd_agents:
-            if (a, r) in m.FDA:
-                expr = expr * m.pfd[a, r] ** m.alpha[a, r]
-        return expr
-    m.cpi = pyo.Expression(m.REGIONS, rule=cpi)
-
-
-def final_composite_demand(m: pyo.ConcreteModel, b: Benchmark, i: str, a: str, r: str) -> object:
-    """Demand of final agent a in r for the Armington composite of good i.
-
-    Cobb-Douglas upper tier: agent a spends alpha[a,r] * INC[r], i.e. its real
-    quantity relative to the benchmark is inc[r] / pfd[a,r].
-    """
-    return ces_demand(m.inc[r] / m.pfd[a, r], m.arm_qty[i, a, r], m.pfd[a, r],
-                      m.pa[i, a, r], m.pa_bar[i, a, r], b.esub_fd[a])
-
+from cge.model.ces import CESNests
+from cge.model.sets import ModelSets
 
 REVENUE_SOURCES = ("tariffs", "export_taxes", "quota_rents", "output_taxes")
 
 
-def target_revenue(m: pyo.ConcreteModel, r: str, imports: list, exports: list) -> object:
-    """Revenue of target instruments accruing to r: importer-side wedges on its imports
-    (tariff or import-quota rent), exporter-side wedges on its exports (export-quota rent)."""
-    total = 0.0
-    for k in imports:
-        for t in m.target_on_flow.get(k, ()):
-            if m.target_specs[t].side == "importer":
-                total = total + m.tgt[t] * m.pcif[k] * (1 + m.tm[k]) * m.exports[k]
-    for k in exports:
-        for t in m.target_on_flow.get(k, ()):
-            if m.target_specs[t].side == "exporter":
-                total = total + m.tgt[t] * m.pcif[k] / (1 + m.tgt[t]) * m.exports[k]
-    return total
+@dataclass
+class DemandData:
+    """Static data of the final-demand block."""
+
+    nests: CESNests          # inputs: final agents' ARM members; nests: FDA
+    final_arm: np.ndarray    # ARM members bought by final-demand agents
+    fda_region: np.ndarray   # FDA -> region
+    alpha: np.ndarray        # benchmark expenditure share of every FDA member in its region's income
+    e_bar: np.ndarray        # benchmark expenditure of every FDA member
+    by_region: Segments      # FDA -> region
+    income_bar: np.ndarray   # benchmark income by region (net of the trade balance)
 
 
-def add_income(m: pyo.ConcreteModel, b: Benchmark) -> None:
-    """Regional household income: factors + taxes + tariffs + rents - trade balance."""
-    ri = b.ri
-    inc_bar = b.income
-    by_importer: dict[str, list] = {r: [] for r in b.regions}
-    by_exporter: dict[str, list] = {r: [] for r in b.regions}
-    for (i, s, r) in m.FLOWS:
-        by_importer[r].append((i, s, r))
-        by_exporter[s].append((i, s, r))
+def prepare_demand(b: Benchmark, sets: ModelSets, pa_bar: np.ndarray, qty_bar: np.ndarray) -> DemandData:
+    """Final agents' CES nests and expenditure shares."""
+    arm, fda = sets.arm, sets.fda
+    ns = sets.ns
+    final_arm = np.flatnonzero(arm["a"] >= ns)
+    fda_of = np.full((len(b.fd_agents), sets.nr), -1, dtype=np.int64)
+    fda_of[fda["a"], fda["r"]] = np.arange(len(fda))
+    nest = fda_of[arm["a"][final_arm] - ns, arm["r"][final_arm]]
+    value = qty_bar[final_arm] * pa_bar[final_arm]
+    e_bar = np.bincount(nest, weights=value, minlength=len(fda))
+    income_bar = b.income
+    nests = CESNests(nest=nest, share=value / e_bar[nest], pbar=pa_bar[final_arm],
+                     qratio=qty_bar[final_arm] / e_bar[nest], sigma=b.esub_fd[fda["a"], fda["r"]],
+                     cbar=np.ones(len(fda)))
+    return DemandData(nests=nests, final_arm=final_arm, fda_region=fda["r"],
+                      alpha=e_bar / income_bar[fda["r"]], e_bar=e_bar,
+                      by_region=Segments.of(fda["r"], sets.nr), income_bar=income_bar)
 
-    def revenue(m, source, r):
-        if source == "tariffs":
-            return sum(m.tm[k] * m.pcif[k] * m.exports[k] for k in by_importer[r])
-        if source == "export_taxes":
-            return sum(m.te[k] * m.py[k[0], r] * m.tau[k] * m.exports[k] for k in by_exporter[r])
-        if source == "quota_rents":
-            rents = sum(m.rent[k] * m.py[k[0], r] * (1 + m.te[k]) * m.tau[k] * m.exports[k]
-                        for k in by_exporter[r] if k in m.QUOTA_FLOWS)
-            return rents + target_revenue(m, r, by_importer[r], by_exporter[r])
-        return sum(m.to[j, s] * m.py[j, s] * m.y[j, s] * float(b.output[b.si[j], ri[s]])
-                   for (j, s) in m.YJ if s == r)
-    m.revenue = pyo.Expression(REVENUE_SOURCES, m.REGIONS, rule=revenue)
 
-    def tax_revenue(m, r):
-        return sum(m.revenue[src, r] for src in REVENUE_SOURCES)
-    m.tax_revenue = pyo.Expression(m.REGIONS, rule=tax_revenue)
+def agent_price(d: DemandData, v, pa: Vec) -> Vec:  # noqa: ANN001
+    """``pfd[a,r]`` equals the CES price of the agent's goods."""
+    return v.pfd - d.nests.price(take(pa, d.final_arm))
 
-    def income(m, r):
-        tb = float(b.trade_balance[ri[r]])
-        total = m.factor_payments[r] + m.tax_revenue[r] - tb * m.pnum
-        return m.inc[r] - total / float(inc_bar[ri[r]]) == 0
-    m.income = pyo.Constraint(m.REGIONS, rule=income)
+
+def consumer_price_index(d: DemandData, pfd: Vec) -> Vec:
+    """cpi[r] = prod_a pfd[a,r]^alpha[a,r] (benchmark weights): the exact price index of the
+    benchmark utility."""
+    return exp(segment_sum(d.alpha * log(pfd), d.by_region))
+
+
+def agent_quantity(d: DemandData, v, q) -> Vec:  # noqa: ANN001
+    """Real expenditure of every final agent (benchmark value units)."""
+    return q.fd_share * take(v.inc * d.income_bar, d.fda_region) / v.pfd
+
+
+def final_demand(d: DemandData, v, q, pa: Vec) -> Vec:  # noqa: ANN001
+    """Composite demand of every final agent for every good (``final_arm`` order)."""
+    return d.nests.demand(agent_quantity(d, v, q), v.pfd, take(pa, d.final_arm))
+
+
+def utility(d: DemandData, v, q) -> Vec:  # noqa: ANN001
+    """Benchmark utility of every regional household, 1 at the benchmark."""
+    rel = agent_quantity(d, v, q) / d.e_bar
+    return exp(segment_sum(d.alpha * log(rel), d.by_region))
+
+
+def income(d: DemandData, v, total: Vec) -> Vec:  # noqa: ANN001
+    """inc[r] equals income from every source (``total``, USD million) over benchmark income."""
+    return v.inc - total / d.income_bar
+
+
+def revenues(tariffs: Vec, export_taxes: Vec, quota_rents: Vec, output_taxes: Vec) -> Vec:
+    """The revenue sources of ``REVENUE_SOURCES`` stacked (source-major, then region)."""
+    return concat([tariffs, export_taxes, quota_rents, output_taxes])

@@ -1,76 +1,129 @@
 """Factor markets (docs/model.md, "Factor markets").
 
-Mobile factors have one price per region, ``pf[f,r]``, and clear a regional market.
-Under the ``sector_specific`` capital closure, capital has a price per sector,
-``pfs[CAP,j,r]``, and each sector's stock is fixed.  Under ``fixed_real_wage``,
-the wage equals the regional consumer price index and employment ``ls[r]``
-(relative to the benchmark) adjusts.  ``wf[f,j,r]`` is the price sector j pays.
+Mobile factors have one price per region, ``pf[f,r]``, and clear a regional market;
+sector-specific factors (land and natural resources by default, capital under the
+short-run closure) have a price per using sector, ``pfs[f,j,r]``.  Supply responds to
+the factor's real price with elasticity eta (0 = fixed endowment):
+
+    sum_j F[f,j,r] = Fbar[f,r] endow[f,r] (pf[f,r]/cpi[r])^eta[f,r]        mobile
+    F[f,j,r]       = Fbar[f,j,r] endow[f,j,r] (pfs[f,j,r]/cpi[r])^eta[f,r]  sector-specific
+
+Under ``fixed_real_wage`` the labour supply is ``ls[r]`` instead (endogenous) and the
+wage equals the consumer price index, ``pf[LAB,r] = cpi[r]``.  ``wf[f,j,r]`` is the
+price sector j pays.
 """
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+from dataclasses import dataclass
 
+import numpy as np
+
+from cge.errors import CGEInputError
+from cge.model.algebra import Segments, Vec, concat, segment_sum, take
 from cge.model.calibration import Benchmark
-from cge.model.closure import CAPITAL, LABOUR, Closure
+from cge.model.sets import ModelSets
 
 
-def factor_sets(b: Benchmark, closure: Closure, yj: set[tuple[str, str]]) -> tuple[list, list, list]:
-    """Index sets (FJ, mobile FR, specific FJS) for the closure."""
-    fj, fr, fjs = [], set(), []
-    for fk, f in enumerate(b.factors):
-        specific = f == CAPITAL and closure.capital == "sector_specific"
-        for rk, r in enumerate(b.regions):
-            for jk, j in enumerate(b.sectors):
-                if (j, r) in yj and b.factor_income[fk, jk, rk] > 1e-9:
-                    fj.append((f, j, r))
-                    if specific:
-                        fjs.append((f, j, r))
-                    else:
-                        fr.add((f, r))
-    return fj, sorted(fr), fjs
+@dataclass
+class FactorData:
+    """Static data of the factor block."""
+
+    wf_index: np.ndarray        # FJ -> position in concat(pf, pfs)
+    mobile_uses: np.ndarray     # FJ members that use a mobile factor
+    mobile_market: Segments     # those uses -> FR
+    specific_use: np.ndarray    # FJS -> FJ member
+    fr_bar: np.ndarray          # benchmark endowment of each mobile market (USD million)
+    fjs_bar: np.ndarray         # benchmark endowment of each specific market
+    fr_eta: np.ndarray          # supply elasticity of each mobile market
+    fjs_eta: np.ndarray
+    fr_region: np.ndarray
+    fjs_region: np.ndarray
+    ls_regions: np.ndarray      # regions with endogenous labour supply (fixed real wage)
+    ls_market: np.ndarray       # FR member of labour in those regions (-1 if none)
+    fr_ls: np.ndarray           # FR -> position in ls, or -1
+    income_by_factor: Segments  # (FR entries, FJS entries) -> factor x region (f * nr + r)
 
 
-def add_factor_prices(m: pyo.ConcreteModel) -> None:
-    """The factor price each sector pays, ``wf[f,j,r]``."""
-    def wf(m, f, j, r):
-        return m.pfs[f, j, r] if (f, j, r) in m.FJS else m.pf[f, r]
-    m.wf = pyo.Expression(m.FJ, rule=wf)
+def prepare_factors(b: Benchmark, sets: ModelSets, labour_closure: str) -> FactorData:
+    """Index maps and benchmark endowments of the factor markets."""
+    nr = sets.nr
+    fj, fr, fjs = sets.fj, sets.fr, sets.fjs
+    fr_pos = {(f, r): k for k, (f, r) in enumerate(zip(fr["f"], fr["r"]))}
+    fjs_pos = {(f, j, r): k for k, (f, j, r) in enumerate(zip(fjs["f"], fjs["j"], fjs["r"]))}
+    wf_index = np.empty(len(fj), dtype=np.int64)
+    mobile = np.zeros(len(fj), dtype=bool)
+    for k, (f, j, r) in enumerate(zip(fj["f"], fj["j"], fj["r"])):
+        if (f, j, r) in fjs_pos:
+            wf_index[k] = len(fr) + fjs_pos[f, j, r]
+        else:
+            wf_index[k] = fr_pos[f, r]
+            mobile[k] = True
+    mobile_uses = np.flatnonzero(mobile)
+    fj_pos = {lab: k for k, lab in enumerate(zip(fj["f"], fj["j"], fj["r"]))}
+    specific_use = np.array([fj_pos[k] for k in zip(fjs["f"], fjs["j"], fjs["r"])], dtype=np.int64)
+    fr_bar = b.factor_income[fr["f"], :, fr["r"]].sum(axis=1) if len(fr) else np.zeros(0)
+    fjs_bar = b.factor_income[fjs["f"], fjs["j"], fjs["r"]]
+    eta = b.factor_supply_elasticity
+    if labour_closure == "fixed_real_wage":
+        lab = b.factor_roles.get("labour")
+        if lab is None:
+            raise CGEInputError("closure.labour: fixed_real_wage needs a labour factor (dataset "
+                                "attribute factor_roles names none)")
+        lab_f = b.fi[lab]
+        ls_regions = np.array(sorted({r for f, r in zip(fr["f"], fr["r"]) if f == lab_f}), dtype=np.int64)
+        ls_market = np.array([fr_pos[lab_f, r] for r in ls_regions], dtype=np.int64)
+    else:
+        ls_regions = np.zeros(0, dtype=np.int64)
+        ls_market = np.zeros(0, dtype=np.int64)
+    fr_ls = np.full(len(fr), -1, dtype=np.int64)
+    fr_ls[ls_market] = np.arange(len(ls_market))
+    groups = np.concatenate([fr["f"] * nr + fr["r"], fjs["f"] * nr + fjs["r"]])
+    return FactorData(
+        wf_index=wf_index, mobile_uses=mobile_uses,
+        mobile_market=Segments.of(wf_index[mobile_uses], len(fr)),
+        specific_use=specific_use, fr_bar=fr_bar, fjs_bar=fjs_bar,
+        fr_eta=eta[fr["f"], fr["r"]], fjs_eta=eta[fjs["f"], fjs["r"]],
+        fr_region=fr["r"], fjs_region=fjs["r"],
+        ls_regions=ls_regions, ls_market=ls_market, fr_ls=fr_ls,
+        income_by_factor=Segments.of(groups, len(sets.factors) * nr))
 
 
-def add_factor_markets(m: pyo.ConcreteModel, b: Benchmark, closure: Closure) -> None:
-    """Market clearing for every factor, and the real-wage rule if chosen."""
-    ri = b.ri
-    si = b.si
-    fi = b.fi
-    m.endowment = {(f, r): float(b.factor_income[fi[f], :, ri[r]].sum()) for (f, r) in m.FR}
-    users = {(f, r): [j for (g, j, s) in m.FJ if g == f and s == r] for (f, r) in m.FR}
+def factor_prices(d: FactorData, v) -> Vec:  # noqa: ANN001 (namespace of variables)
+    """The price each sector pays for each factor it uses, ``wf[f,j,r]`` (FJ)."""
+    return take(concat([v.pf, v.pfs]), d.wf_index)
 
-    def supply(m, f, r):
-        if f == LABOUR and closure.labour == "fixed_real_wage":
-            return m.ls[r]
-        return 1.0
 
-    def mobile_market(m, f, r):
-        demand = sum(m.factor_demand[f, j, r] for j in users[f, r])
-        return demand / m.endowment[f, r] - supply(m, f, r) == 0
-    m.factor_market = pyo.Constraint(m.FR, rule=mobile_market)
+def factor_supply(d: FactorData, v, q, cpi: Vec) -> tuple[Vec, Vec]:  # noqa: ANN001
+    """Supply of every mobile and specific market relative to its benchmark endowment."""
+    fr_supply = q.endow_fr * (v.pf / take(cpi, d.fr_region)) ** d.fr_eta
+    if len(d.ls_market):
+        fr_supply = _with_labour(d, fr_supply, q, v)
+    fjs_supply = q.endow_fjs * (v.pfs / take(cpi, d.fjs_region)) ** d.fjs_eta
+    return fr_supply, fjs_supply
 
-    def specific_market(m, f, j, r):
-        return m.factor_demand[f, j, r] / float(b.factor_income[fi[f], si[j], ri[r]]) - 1 == 0
-    m.specific_factor_market = pyo.Constraint(m.FJS, rule=specific_market)
 
-    def real_wage(m, r):
-        return m.pf[LABOUR, r] - m.cpi[r] == 0
-    m.real_wage = pyo.Constraint(m.LS_REGIONS, rule=real_wage)
+def _with_labour(d: FactorData, fr_supply: Vec, q, v) -> Vec:  # noqa: ANN001
+    """Replace the supply of labour markets by endowment x employment ``ls``."""
+    others = np.flatnonzero(d.fr_ls < 0)
+    parts = concat([take(fr_supply, others), take(q.endow_fr, d.ls_market) * v.ls])
+    order = np.concatenate([others, d.ls_market])
+    return segment_sum(parts, Segments.of(order, len(d.fr_ls)))
 
-    def payments_by_factor(m, f, r):
-        mobile = m.pf[f, r] * m.endowment[f, r] * supply(m, f, r) if (f, r) in m.FR else 0.0
-        specific = sum(m.pfs[g, j, s] * float(b.factor_income[fi[g], si[j], ri[s]])
-                       for (g, j, s) in m.FJS if g == f and s == r)
-        return mobile + specific
-    m.factor_payments_by = pyo.Expression(b.factors, m.REGIONS, rule=payments_by_factor)
 
-    def payments(m, r):
-        return sum(m.factor_payments_by[f, r] for f in b.factors)
-    m.factor_payments = pyo.Expression(m.REGIONS, rule=payments)
+def factor_markets(d: FactorData, demand: Vec, fr_supply: Vec, fjs_supply: Vec) -> tuple[Vec, Vec]:
+    """Residuals of mobile and specific factor markets (relative to benchmark endowments)."""
+    mobile = segment_sum(take(demand, d.mobile_uses), d.mobile_market) / d.fr_bar - fr_supply
+    specific = take(demand, d.specific_use) / d.fjs_bar - fjs_supply
+    return mobile, specific
+
+
+def real_wage(d: FactorData, v, cpi: Vec) -> Vec:  # noqa: ANN001
+    """Fixed real wage: the wage equals the regional consumer price index."""
+    return take(v.pf, d.ls_market) - take(cpi, d.ls_regions)
+
+
+def factor_payments(d: FactorData, v, fr_supply: Vec, fjs_supply: Vec) -> Vec:  # noqa: ANN001
+    """Factor income by (factor, region), flattened f * nr + r, in USD million."""
+    pay = concat([v.pf * d.fr_bar * fr_supply, v.pfs * d.fjs_bar * fjs_supply])
+    return segment_sum(pay, d.income_by_factor)

@@ -1,43 +1,77 @@
-"""Policy instruments: mutable Pyomo parameters, so one built model serves many scenarios.
+"""Variables and policy instruments: vector layouts over the index sets
+(docs/model.md, "Variables", "Policy instruments").
 
-Every instrument is indexed by the flows or activities that exist in the benchmark
-(docs/model.md, "Policy instruments"):
+The model's unknowns form one vector ``x`` and its parameters one vector ``p``; a
+:class:`Layout` names the block of each (e.g. ``py`` over the activities, ``tm`` over
+the bilateral flows) with the labels of its members.  Instruments are parameters, so
+one built model serves every scenario with the same structure: a scenario only
+changes ``p``.
 
-- ``tm[i,s,r]``   ad valorem import tariff of importer r on good i from s (benchmark: data)
-- ``te[i,s,r]``   ad valorem export tax of exporter s on good i to r (benchmark 0)
-- ``tau[i,s,r]``  iceberg trade cost factor, >= 1 units shipped per unit delivered (benchmark 1)
-- ``avail[i,s,r]`` 1 if the flow may trade, 0 under an outright ban (benchmark 1)
-- ``quota[i,s,r]`` export quota relative to the benchmark quantity, on the quota flows
-                   chosen when the model is built (benchmark: not binding)
-- ``to[j,r]``     ad valorem output tax (negative = subsidy) (benchmark 0)
-- ``prod[j,r]``   Hicks-neutral productivity index (benchmark 1)
-- ``pnum``        level of the numeraire price index (benchmark 1)
+Instruments (benchmark value):
+
+- ``tm[i,s,r]``   ad valorem import tariff of r on good i from s (data)
+- ``te[i,s,r]``   ad valorem export tax of s on good i to r (0)
+- ``tau[i,s,r]``  iceberg factor, units shipped per unit delivered (1)
+- ``avail[i,s,r]`` 1 if the flow may trade, 0 under a ban (1)
+- ``quota[i,s,r]`` quantity limit relative to the benchmark flow, on quota flows (1000: not binding)
+- ``to[j,r]``     ad valorem output tax, negative = subsidy (0)
+- ``prod[j,r]``   Hicks-neutral productivity (1)
+- ``endow_fr[f,r]``, ``endow_fjs[f,j,r]`` factor endowment relative to the benchmark (1)
+- ``fd_share[a,r]`` share of income spent by final-demand agent a (benchmark share)
+- ``tb[r]``       trade balance (surplus) in the closure's units (data, USD million)
+- ``target_level[k]`` level of outcome target k (1 for max targets: not binding)
+- ``pnum``        level of the numeraire price index (1)
+- ``fb_mu``       smoothing of the complementarity conditions (1e-20)
 """
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-from cge.model.calibration import Benchmark
+import numpy as np
 
 QUOTA_NOT_BINDING = 1.0e3  # a quota of 1000x the benchmark quantity never binds
-
-INSTRUMENTS: dict[str, str] = {
-    "tm": "flows", "te": "flows", "tau": "flows", "avail": "flows",
-    "quota": "quota_flows", "to": "activities", "prod": "activities",
-}
+FB_SMOOTHING = 1e-20       # its square root, 1e-10, is far below the solver tolerance
 
 
-def add_instruments(m: pyo.ConcreteModel, b: Benchmark) -> None:
-    """Declare the mutable instrument parameters at their benchmark values."""
-    ri = b.ri
-    si = b.si
-    tm0 = {(i, s, r): float(b.tariff[si[i], ri[s], ri[r]]) for (i, s, r) in m.FLOWS}
-    m.tm = pyo.Param(m.FLOWS, initialize=tm0, mutable=True, within=pyo.Reals)
-    m.te = pyo.Param(m.FLOWS, initialize=0.0, mutable=True, within=pyo.Reals)
-    m.tau = pyo.Param(m.FLOWS, initialize=1.0, mutable=True, within=pyo.Reals)
-    m.avail = pyo.Param(m.FLOWS, initialize=1.0, mutable=True, within=pyo.Reals)
-    m.quota = pyo.Param(m.QUOTA_FLOWS, initialize=QUOTA_NOT_BINDING, mutable=True, within=pyo.Reals)
-    m.to = pyo.Param(m.YJ, initialize=0.0, mutable=True, within=pyo.Reals)
-    m.prod = pyo.Param(m.YJ, initialize=1.0, mutable=True, within=pyo.Reals)
-    m.pnum = pyo.Param(initialize=1.0, mutable=True, within=pyo.Reals)
+@dataclass
+class Layout:
+    """Named blocks of a vector, each with the labels of its members."""
+
+    blocks: dict[str, list[tuple]] = field(default_factory=dict)
+    offsets: dict[str, int] = field(default_factory=dict)
+    size: int = 0
+
+    def add(self, name: str, labels: list[tuple]) -> None:
+        self.blocks[name] = list(labels)
+        self.offsets[name] = self.size
+        self.size += len(labels)
+
+    def slice(self, name: str) -> slice:
+        start = self.offsets[name]
+        return slice(start, start + len(self.blocks[name]))
+
+    def position(self, name: str, label: tuple) -> int:
+        """Position of a member of a block in the whole vector."""
+        try:
+            return self.offsets[name] + self.blocks[name].index(label)
+        except ValueError:
+            raise KeyError(f"{name}{label}") from None
+
+    def split(self, vec: np.ndarray) -> SimpleNamespace:
+        """The blocks of a numeric vector (views) as attributes."""
+        return SimpleNamespace(**{k: vec[self.slice(k)] for k in self.blocks})
+
+    def label(self, pos: int) -> str:
+        """Readable name of a position, e.g. ``py[AGR,USA]``."""
+        for name, labels in self.blocks.items():
+            start = self.offsets[name]
+            if start <= pos < start + len(labels):
+                lab = labels[pos - start]
+                return f"{name}[{','.join(map(str, lab))}]" if lab else name
+        raise IndexError(pos)
+
+    def labels(self) -> list[tuple[str, tuple]]:
+        """(block, member) of every position."""
+        return [(name, lab) for name, labs in self.blocks.items() for lab in labs]

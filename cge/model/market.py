@@ -1,33 +1,41 @@
 """Market clearing for domestic goods (docs/model.md, "Market clearing").
 
 Output of good i in region r is bought by the region's own agents (their domestic
-demand) and shipped abroad; with iceberg costs, ``tau`` units leave for every unit
-delivered:  ybar y[i,r] = sum_a dom_demand[i,a,r] + sum_d tau[i,r,d] X[i,r,d].
+demand) and shipped abroad; with iceberg costs (and dissipated rents), more than one
+unit leaves for every unit delivered:
+
+    ybar y[i,r] = sum_a dom[i,a,r] + sum_d shipped[i,r,d]
 """
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+from dataclasses import dataclass
 
-from cge.model.calibration import Benchmark
+import numpy as np
+
+from cge.model.algebra import Segments, Vec, segment_sum
+from cge.model.sets import ModelSets
 
 
-def add_goods_markets(m: pyo.ConcreteModel, b: Benchmark) -> None:
-    """Domestic-goods market clearing, scaled by benchmark output."""
-    ri = b.ri
-    si = b.si
-    home = {k: [] for k in m.YJ}
-    for (i, a, r) in m.ARM_DOM:
-        home[i, r].append((i, a, r))
-    abroad = {k: [] for k in m.YJ}
-    for (i, s, r) in m.FLOWS:
-        abroad[i, s].append((i, s, r))
+@dataclass
+class MarketData:
+    """Which domestic purchases and which flows clear each activity's market."""
 
-    def home_sales(m, i, r):
-        return sum(m.dom_demand[k] for k in home[i, r])
-    m.home_sales = pyo.Expression(m.YJ, rule=home_sales)
+    home: Segments     # domestic ARM entries -> YJ
+    abroad: Segments   # flows -> exporter's YJ
+    y_bar: np.ndarray
 
-    def goods_market(m, i, r):
-        demand = m.home_sales[i, r] + sum(m.tau[k] * m.exports[k] for k in abroad[i, r])
-        return m.y[i, r] - demand / float(b.output[si[i], ri[r]]) == 0
-    m.goods_market = pyo.Constraint(m.YJ, rule=goods_market)
+
+def prepare_market(sets: ModelSets, dom_yj: np.ndarray, exp_yj: np.ndarray, y_bar: np.ndarray) -> MarketData:
+    n = len(sets.yj)
+    return MarketData(home=Segments.of(dom_yj, n), abroad=Segments.of(exp_yj, n), y_bar=y_bar)
+
+
+def home_sales(d: MarketData, domestic: Vec) -> Vec:
+    """Domestic sales of every activity (quantity)."""
+    return segment_sum(domestic, d.home)
+
+
+def goods_market(d: MarketData, v, home: Vec, shipped: Vec) -> Vec:  # noqa: ANN001
+    """Output equals domestic sales plus shipments abroad, relative to benchmark output."""
+    return v.y - (home + segment_sum(shipped, d.abroad)) / d.y_bar

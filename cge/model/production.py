@@ -3,132 +3,171 @@
 
 Output of sector j in region r, ``y[j,r]`` (relative to the benchmark), is made with
 
-    top nest (elasticity esub_top, GTAP ESUBT = 0 by default):
-        value added (CES over factors, elasticity esub_va[j]) and
-        the Armington composite of every intermediate good i;
-    optional critical-input nest (elasticity esub_crit[j], near 0 = near-Leontief):
-        critical inputs (e.g. MAG, SEMI) against the rest of the bundle above.
+    value added   VA = CES over factors, elasticity esub_va[j,r]
+    intermediates N  = CES over the Armington composites of goods, elasticity esub_int
+    top nest      T  = CES of VA and N, elasticity esub_top (GTAP's ESUBT; 0 = Leontief)
+    critical nest     CES of T and the critical inputs (e.g. MAG, SEMI), elasticity
+                      esub_crit[j], for the using sectors a scenario lists (near 0 = a cut
+                      in a critical input cuts output nearly one for one)
 
 Zero profit: the producer price net of the output tax, times productivity, equals
-unit cost:  py[j,r] (1 - to[j,r]) prod[j,r] = c[j,r].  In the input demands the unit
-cost is replaced by the left-hand side, equal to it at every solution, which keeps
-the expressions short.
+unit cost:  py[j,r] (1 - to[j,r]) prod[j,r] = c[j,r].  In the demands of the highest
+nest the unit cost is replaced by the left-hand side, equal to it at every solution.
+All bundles are measured in benchmark value units (benchmark price 1).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 
-import pyomo.environ as pyo
+import numpy as np
 
+from cge.model.algebra import Segments, Vec, concat, segment_sum, take
 from cge.model.calibration import Benchmark
-from cge.model.ces import ces_demand, ces_price
-
-VA = "VA"
-
-
-def add_value_added(m: pyo.ConcreteModel, b: Benchmark) -> None:
-    """Value-added price ``pva[j,r]``: CES over factor prices, benchmark 1."""
-    ri = b.ri
-    si = b.si
-    fi = b.fi
-    m.va_bar = {(j, r): float(b.factor_income[:, si[j], ri[r]].sum()) for (j, r) in m.YJ}
-
-    def pva(m, j, r):
-        facs = [f for f in b.factors if (f, j, r) in m.FJ]
-        vals = [float(b.factor_income[fi[f], si[j], ri[r]]) for f in facs]
-        tot = sum(vals)
-        return ces_price([m.wf[f, j, r] for f in facs], [1.0] * len(facs),
-                         [v / tot for v in vals], float(b.esub_va[si[j]]))
-    m.pva = pyo.Expression(m.VAJ, rule=pva)
+from cge.model.ces import CESNests
+from cge.model.sets import ModelSets
 
 
-def _inputs(m: pyo.ConcreteModel, j: str, r: str) -> list[tuple[str, object, float, float]]:
-    """(name, price, benchmark price, benchmark value) of every top-nest input of (j, r)."""
-    out = []
-    if (j, r) in m.VAJ:
-        out.append((VA, m.pva[j, r], 1.0, m.va_bar[j, r]))
-    for i in m.SECTORS:
-        if (i, j, r) in m.ARM:
-            pab = m.pa_bar[i, j, r]
-            out.append((i, m.pa[i, j, r], pab, m.arm_qty[i, j, r] * pab))
-    return out
+@dataclass
+class ProductionData:
+    """Static data of the production block."""
+
+    y_bar: np.ndarray        # benchmark output by activity (YJ)
+    va: CESNests             # inputs: FJ; nests: VAJ
+    va_yj: np.ndarray        # VAJ -> YJ
+    int: CESNests            # inputs: sector-agent ARM members in the bundle; nests: INTJ
+    int_arm: np.ndarray      # inputs of the bundle -> ARM member
+    int_yj: np.ndarray       # INTJ -> YJ
+    top: CESNests            # inputs: VA and N bundles of each activity; nests: YJ
+    top_va: np.ndarray       # top-nest inputs that are VA bundles (positions in top inputs)
+    top_int: np.ndarray      # ... that are intermediate bundles
+    crit: CESNests | None    # inputs: T bundle and critical ARM members; nests: CRITJ
+    crit_yj: np.ndarray      # CRITJ -> YJ
+    crit_arm: np.ndarray     # critical inputs -> ARM member
+    plain_yj: np.ndarray     # YJ without a critical nest
+    sector_arm: np.ndarray   # ARM members bought by producing sectors, in the order of ``demand``
+    n_yj: int
 
 
-def add_production(m: pyo.ConcreteModel, b: Benchmark) -> Callable[..., object]:
-    """Unit cost, zero-profit condition and demands for value added and factors.
+def _value_shares(values: np.ndarray, nest: np.ndarray, n: int) -> np.ndarray:
+    total = np.bincount(nest, weights=values, minlength=n)
+    return values / total[nest]
 
-    Returns ``input_demand(m, name, j, r)``, the quantity of a top-nest input (an
-    intermediate composite) that sector j demands, used for the Armington composites.
-    """
-    ri = b.ri
-    si = b.si
-    crit = set(b.critical_inputs)
-    m.crit_nest = {}
-    for (j, r) in m.YJ:
-        names = [k[0] for k in _inputs(m, j, r)]
-        if j in b.esub_crit and crit.intersection(names) and set(names) - crit:
-            m.crit_nest[j, r] = float(b.esub_crit[j])
 
-    def split(j, r):
-        ins = _inputs(m, j, r)
-        if (j, r) not in m.crit_nest:
-            return [], ins
-        return [x for x in ins if x[0] in crit], [x for x in ins if x[0] not in crit]
+def prepare_production(b: Benchmark, sets: ModelSets, pa_bar: np.ndarray) -> ProductionData:
+    """CES nests of every activity, from benchmark values; ``pa_bar`` is the benchmark
+    price of every ARM composite."""
+    yj, fj, arm = sets.yj, sets.fj, sets.arm
+    ns, n_yj = sets.ns, len(yj)
+    y_bar = b.output[yj["j"], yj["r"]]
+    # value added: inputs are factor uses
+    f_bar = b.factor_income[fj["f"], fj["j"], fj["r"]]
+    fj_yj = sets.yj_of[fj["j"], fj["r"]]
+    va_yj, va_nest = np.unique(fj_yj, return_inverse=True)
+    va_bar = np.bincount(va_nest, weights=f_bar, minlength=len(va_yj))
+    va = CESNests(nest=va_nest, share=f_bar / va_bar[va_nest], pbar=np.ones(len(fj)),
+                  qratio=f_bar / va_bar[va_nest], sigma=b.esub_va[yj["j"][va_yj], yj["r"][va_yj]],
+                  cbar=np.ones(len(va_yj)))
+    # intermediate composites bought by sectors, and which are critical
+    sector_arm = np.flatnonzero(arm["a"] < ns)
+    arm_yj = sets.yj_of[arm["a"][sector_arm], arm["r"][sector_arm]]
+    qty = sets.arm_dom[arm["i"], arm["a"], arm["r"]] + sets.arm_imp[arm["i"], arm["a"], arm["r"]]
+    value = qty * pa_bar
+    crit_goods = np.array([b.si[c] for c in b.critical_inputs], dtype=np.int64)
+    is_crit_good = np.isin(arm["i"][sector_arm], crit_goods)
+    esub_crit = b.esub_crit[yj["j"], yj["r"]]
+    has_crit = np.zeros(n_yj, dtype=bool)
+    has_rest = np.zeros(n_yj, dtype=bool)
+    np.logical_or.at(has_crit, arm_yj[is_crit_good], True)
+    np.logical_or.at(has_rest, arm_yj[~is_crit_good], True)
+    has_rest[va_yj] = True
+    crit_j = ~np.isnan(esub_crit) & has_crit & has_rest
+    in_crit_nest = is_crit_good & crit_j[arm_yj]
+    # intermediate bundle: every sector purchase that is not in a critical nest
+    int_in = sector_arm[~in_crit_nest]
+    int_yj, int_nest = np.unique(sets.yj_of[arm["a"][int_in], arm["r"][int_in]], return_inverse=True)
+    n_bar = np.bincount(int_nest, weights=value[int_in], minlength=len(int_yj))
+    int_nests = CESNests(nest=int_nest, share=value[int_in] / n_bar[int_nest], pbar=pa_bar[int_in],
+                         qratio=qty[int_in] / n_bar[int_nest],
+                         sigma=b.esub_int[yj["j"][int_yj], yj["r"][int_yj]], cbar=np.ones(len(int_yj)))
+    # top nest: VA and N bundles of each activity
+    top_nest = np.concatenate([va_yj, int_yj])
+    top_val = np.concatenate([va_bar, n_bar])
+    t_bar = np.bincount(top_nest, weights=top_val, minlength=n_yj)
+    top = CESNests(nest=top_nest, share=top_val / t_bar[top_nest], pbar=np.ones(len(top_nest)),
+                   qratio=top_val / t_bar[top_nest], sigma=b.esub_top[yj["j"], yj["r"]],
+                   cbar=np.ones(n_yj))
+    # critical nest: T bundle and the critical composites
+    crit_yj = np.flatnonzero(crit_j)
+    crit_arm = sector_arm[in_crit_nest]
+    crit = None
+    if len(crit_yj):
+        local = np.full(n_yj, -1, dtype=np.int64)
+        local[crit_yj] = np.arange(len(crit_yj))
+        nest = np.concatenate([local[crit_yj], local[sets.yj_of[arm["a"][crit_arm], arm["r"][crit_arm]]]])
+        vals = np.concatenate([t_bar[crit_yj], value[crit_arm]])
+        total = np.bincount(nest, weights=vals, minlength=len(crit_yj))
+        crit = CESNests(nest=nest, share=vals / total[nest],
+                        pbar=np.concatenate([np.ones(len(crit_yj)), pa_bar[crit_arm]]),
+                        qratio=np.concatenate([t_bar[crit_yj], qty[crit_arm]]) / total[nest],
+                        sigma=esub_crit[crit_yj], cbar=np.ones(len(crit_yj)))
+    return ProductionData(y_bar=y_bar, va=va, va_yj=va_yj, int=int_nests, int_arm=int_in,
+                          int_yj=int_yj, top=top, top_va=np.arange(len(va_yj)),
+                          top_int=len(va_yj) + np.arange(len(int_yj)), crit=crit, crit_yj=crit_yj,
+                          crit_arm=crit_arm, plain_yj=np.flatnonzero(~crit_j),
+                          sector_arm=np.concatenate([int_in, crit_arm]), n_yj=n_yj)
 
-    def rest_price(m, j, r):
-        _, rest = split(j, r)
-        tot = sum(x[3] for x in rest)
-        return ces_price([x[1] for x in rest], [x[2] for x in rest],
-                         [x[3] / tot for x in rest], b.esub_top, cbar=1.0)
-    m.rest_price = pyo.Expression(list(m.crit_nest), rule=rest_price)
 
-    def unit_cost(m, j, r):
-        top, rest = split(j, r)
-        if not top:
-            tot = sum(x[3] for x in rest)
-            return ces_price([x[1] for x in rest], [x[2] for x in rest],
-                             [x[3] / tot for x in rest], b.esub_top, cbar=1.0)
-        rest_val = sum(x[3] for x in rest)
-        tot = rest_val + sum(x[3] for x in top)
-        return ces_price([m.rest_price[j, r]] + [x[1] for x in top],
-                         [1.0] + [x[2] for x in top],
-                         [rest_val / tot] + [x[3] / tot for x in top],
-                         m.crit_nest[j, r], cbar=1.0)
-    m.unit_cost = pyo.Expression(m.YJ, rule=unit_cost)
+def _assemble(parts: list[tuple[np.ndarray, Vec]], n: int) -> Vec:
+    """A length-n vector from (positions, values) pieces that cover every position once."""
+    parts = [(pos, val) for pos, val in parts if len(pos)]
+    order = np.concatenate([pos for pos, _ in parts])
+    return segment_sum(concat([val for _, val in parts]), Segments.of(order, n))
 
-    def cost_index(m, j, r):
-        return m.py[j, r] * (1 - m.to[j, r]) * m.prod[j, r]
-    m.cost_index = pyo.Expression(m.YJ, rule=cost_index)
 
-    def zero_profit(m, j, r):
-        return m.cost_index[j, r] - m.unit_cost[j, r] == 0
-    m.zero_profit = pyo.Constraint(m.YJ, rule=zero_profit)
+@dataclass
+class ProductionTerms:
+    """Prices and quantities of the production block at a point."""
 
-    def input_demand(m, name: str, j: str, r: str) -> object:
-        """Quantity of top-nest input ``name`` demanded by sector j in r."""
-        top, rest = split(j, r)
-        scale = m.y[j, r] / m.prod[j, r]
-        for x in top:
-            if x[0] == name:
-                return ces_demand(scale, x[3] / x[2], m.cost_index[j, r], x[1], x[2],
-                                  m.crit_nest[j, r])
-        x = next(x for x in rest if x[0] == name)
-        if not top:
-            return ces_demand(scale, x[3] / x[2], m.cost_index[j, r], x[1], x[2], b.esub_top)
-        rest_val = sum(z[3] for z in rest)
-        rest_q = ces_demand(scale, rest_val, m.cost_index[j, r], m.rest_price[j, r], 1.0,
-                            m.crit_nest[j, r])
-        return ces_demand(rest_q, x[3] / x[2] / rest_val, m.rest_price[j, r], x[1], x[2],
-                          b.esub_top)
+    pva: Vec              # value-added price (VAJ)
+    pint: Vec             # intermediate-bundle price (INTJ)
+    ptop: Vec             # top-nest price (YJ)
+    unit_cost: Vec        # unit cost (YJ)
+    cost_index: Vec       # py (1 - to) prod (YJ)
+    factor_demand: Vec    # quantity of every factor use (FJ), benchmark value units
+    input_demand: Vec     # composites bought by sectors (``sector_arm`` order)
 
-    def va_demand(m, j, r):
-        return input_demand(m, VA, j, r)
-    m.va_demand = pyo.Expression(m.VAJ, rule=va_demand)
 
-    def factor_demand(m, f, j, r):
-        f_bar = float(b.factor_income[b.fi[f], si[j], ri[r]])
-        return ces_demand(m.va_demand[j, r], f_bar / m.va_bar[j, r], m.pva[j, r],
-                          m.wf[f, j, r], 1.0, float(b.esub_va[si[j]]))
-    m.factor_demand = pyo.Expression(m.FJ, rule=factor_demand)
-    return input_demand
+def production(d: ProductionData, v, q, wf: Vec, pa: Vec) -> ProductionTerms:  # noqa: ANN001
+    """Unit costs and input demands of every activity at prices ``wf`` (FJ) and ``pa`` (ARM)."""
+    pva = d.va.price(wf)
+    pint = d.int.price(take(pa, d.int_arm))
+    ptop = d.top.price(concat([pva, pint]))
+    cost_index = v.py * (1.0 - q.to) * q.prod
+    scale = v.y * d.y_bar / q.prod  # input requirement in benchmark value units
+    if d.crit is not None:
+        crit_in = concat([take(ptop, d.crit_yj), take(pa, d.crit_arm)])
+        pcrit = d.crit.price(crit_in)
+        unit_cost = _assemble([(d.crit_yj, pcrit), (d.plain_yj, take(ptop, d.plain_yj))], d.n_yj)
+        crit_q = d.crit.demand(take(scale, d.crit_yj), take(cost_index, d.crit_yj), crit_in)
+        n_c = len(d.crit_yj)
+        t_qty = _assemble([(d.crit_yj, take(crit_q, np.arange(n_c))),
+                           (d.plain_yj, take(scale, d.plain_yj))], d.n_yj)
+        t_price = _assemble([(d.crit_yj, take(ptop, d.crit_yj)),
+                             (d.plain_yj, take(cost_index, d.plain_yj))], d.n_yj)
+        crit_inputs = take(crit_q, n_c + np.arange(len(d.crit_arm)))
+    else:
+        unit_cost, t_qty, t_price, crit_inputs = ptop, scale, cost_index, None
+    top_q = d.top.demand(t_qty, t_price, concat([pva, pint]))
+    va_q = take(top_q, d.top_va)
+    n_q = take(top_q, d.top_int)
+    factor_demand = d.va.demand(va_q, pva, wf)
+    int_q = d.int.demand(n_q, pint, take(pa, d.int_arm))
+    input_demand = int_q if crit_inputs is None else concat([int_q, crit_inputs])
+    return ProductionTerms(pva=pva, pint=pint, ptop=ptop, unit_cost=unit_cost, cost_index=cost_index,
+                           factor_demand=factor_demand, input_demand=input_demand)
+
+
+def zero_profit(t: ProductionTerms) -> Vec:
+    """py (1 - to) prod - unit cost = 0 for every activity."""
+    return t.cost_index - t.unit_cost

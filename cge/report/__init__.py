@@ -18,7 +18,7 @@ from cge.errors import CGEInputError
 
 #: Variables the comparison tables and charts read; a results file must hold them all.
 REQUIRED_VARIABLES: tuple[str, ...] = (
-    "ev_usd_million", "ev_pct", "real_gdp_pct", "tot_pct", "output_pct",
+    "ev_usd_million", "ev_pct_income", "real_gdp_pct", "tot_pct", "output_pct",
     "bilateral_trade_pct", "income_usd_million", "output_usd_million",
     "bilateral_trade_usd_million",
 )

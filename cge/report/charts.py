@@ -54,7 +54,7 @@ def _with_note(width: float, plot_height: float, note: str) -> tuple[Figure, obj
 
 def welfare_chart(ds: xr.Dataset) -> Figure:
     """Grouped bars of EV (% of benchmark income): regions on the axis, one bar per scenario."""
-    ev = ds["ev_pct"].transpose("region", SCENARIO)
+    ev = ds["ev_pct_income"].transpose("region", SCENARIO)
     regions = [str(r) for r in ev["region"].values]
     names = scenarios(ds)
     width = min(max(6.5, 0.35 * len(regions) * max(len(names), 2) ** 0.5 + 2.5), 16)
@@ -67,7 +67,7 @@ def welfare_chart(ds: xr.Dataset) -> Figure:
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(x, regions, rotation=0 if len(regions) <= 15 else 90)
     ax.set_xlim(-0.6, len(regions) - 0.4)
-    ax.set_ylabel(f"EV ({units(ds, 'ev_pct')})")
+    ax.set_ylabel(f"EV ({units(ds, 'ev_pct_income')})")
     ax.set_title("Welfare by region (equivalent variation)")
     ax.grid(axis="y", linewidth=0.4, alpha=0.6)
     ax.set_axisbelow(True)

@@ -16,7 +16,7 @@ SCENARIO = "scenario"
 #: Units of the results variables (names fixed by the results contract, issue 4).
 UNITS: dict[str, str] = {
     "ev_usd_million": "USD million, benchmark-year prices",
-    "ev_pct": "% of benchmark regional income",
+    "ev_pct_income": "% of benchmark regional income",
     "real_gdp_pct": "% change from benchmark",
     "tot_pct": "% change from benchmark",
     "output_pct": "% change in real output from benchmark",

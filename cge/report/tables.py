@@ -53,11 +53,11 @@ def welfare_usd_table(ds: xr.Dataset) -> Table:
 
 def welfare_pct_table(ds: xr.Dataset) -> Table:
     """EV as % of benchmark regional income; World = world EV / world benchmark income."""
-    frame = _by_region(ds["ev_pct"])
+    frame = _by_region(ds["ev_pct_income"])
     world = ds["ev_usd_million"].sum("region", min_count=1) / ds["income_usd_million"].sum("region") * 100
     frame.loc[WORLD] = world.to_series().reindex(frame.columns).to_numpy()
     return Table("welfare_ev_pct", "Welfare (equivalent variation) by region, % of income",
-                 units(ds, "ev_pct"), note_text(ds), frame)
+                 units(ds, "ev_pct_income"), note_text(ds), frame)
 
 
 def real_gdp_table(ds: xr.Dataset) -> Table:

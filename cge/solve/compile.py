@@ -1,106 +1,202 @@
-"""Compile a Pyomo model into CasADi functions for residuals and the sparse Jacobian.
+"""The compiled square system g(x; p) = 0 of a built model: residuals, sparse Jacobian,
+Jacobian-vector products and (on demand) a CasADi graph, all from the model's one set of
+equations (:meth:`cge.model.build.CGEModel.equations`).
 
-The Pyomo expression tree of every active equality constraint is walked once
-(recorded on a :class:`~cge.solve.tape.Tape`) and rebuilt as one CasADi SX graph,
-with the Pyomo variables as the CasADi decision vector ``x`` and every mutable
-Pyomo parameter (the policy instruments) as the CasADi parameter vector ``p``.
-Named Pyomo expressions are recorded once and shared, so the SX graph keeps the
-model's common sub-expressions.  The result is
-built once per model structure; a scenario only changes ``p``.
+- residuals: the equations evaluated on numpy vectors;
+- Jacobian: forward-mode automatic differentiation with sparse matrices
+  (:class:`cge.model.algebra.Dual`), one sparse operation per vector operation, so the
+  work and memory grow with the number of nonzeros; exact to rounding;
+- Jacobian-vector products: dense tangents (:class:`cge.model.algebra.Tangent`);
+- derivatives with respect to parameters (instruments), for decompositions and policy
+  optimisation;
+- CasADi SX functions (the ``casadi`` backend and its Ipopt), built from the same
+  equations with SX vectors the first time they are asked for.
+
+Nothing is compiled in the sense of generated code; "compile" is kept as the name of
+the phase that prepares a built model for the solvers (the sparsity pattern).
 """
 
 from __future__ import annotations
 
 import math
-import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-import casadi as ca
 import numpy as np
-import pyomo.environ as pyo
+import scipy.sparse as sp
 
-from cge.solve.tape import Tape
+from cge.model.algebra import Dual, Tangent, concat, values
+from cge.model.build import CGEModel
+
+
+def _namespace(layout, vec) -> SimpleNamespace:  # noqa: ANN001
+    return SimpleNamespace(**{k: vec[layout.slice(k)] for k in layout.blocks})
 
 
 @dataclass
 class CompiledModel:
-    """CasADi functions of one model structure and the maps back to Pyomo."""
+    """Residual and derivative functions of one model structure."""
 
-    variables: list            # Pyomo VarData in the order of x
-    parameters: list           # Pyomo ParamData in the order of p
-    constraints: list          # Pyomo ConstraintData in the order of g
-    residual: ca.Function      # (x, p) -> g
-    jacobian: ca.Function      # (x, p) -> dg/dx (sparse)
-    jac_rows: np.ndarray
-    jac_cols: np.ndarray
-    dropped: ca.Function       # (x, p) -> residual of the equation Walras' law drops
-    x_sym: ca.SX
-    p_sym: ca.SX
-    g_sym: ca.SX
+    cgem: CGEModel
+    active: np.ndarray = field(init=False)          # rows of the system (all but the dropped one)
+    jac_rows: np.ndarray = field(init=False)
+    jac_cols: np.ndarray = field(init=False)
+    _pattern_key: np.ndarray = field(init=False)
+    _casadi: dict = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        rows = self.cgem.rows.size
+        self.active = np.delete(np.arange(rows), self.cgem.dropped_row)
+        # sparsity pattern: the Jacobian at a generic point (random positive values), where no
+        # entry vanishes by coincidence; every later Jacobian is mapped onto it
+        rng = np.random.default_rng(12345)
+        x = self.cgem.x0 * rng.uniform(0.8, 1.25, self.n) + rng.uniform(0.01, 0.02, self.n)
+        p = self.cgem.p0 * rng.uniform(0.8, 1.25, len(self.cgem.p0)) + rng.uniform(0.01, 0.02, len(self.cgem.p0))
+        jac = self._dual_jacobian(x, p).tocoo()
+        bench = self._dual_jacobian(self.cgem.x0, self.cgem.p0).tocoo()
+        keys = np.union1d(jac.row.astype(np.int64) * self.n + jac.col,
+                          bench.row.astype(np.int64) * self.n + bench.col)
+        self._pattern_key = keys
+        self.jac_rows, self.jac_cols = keys // self.n, keys % self.n
 
     @property
     def n(self) -> int:
-        return len(self.variables)
+        return self.cgem.n
 
-    def x_values(self) -> np.ndarray:
-        """Current Pyomo variable values as the x vector."""
-        return np.array([v.value for v in self.variables], dtype=float)
+    @property
+    def variables(self):  # noqa: ANN201
+        return self.cgem.variables
 
-    def p_values(self) -> np.ndarray:
-        """Current Pyomo parameter values as the p vector."""
-        return np.array([pyo.value(q) for q in self.parameters], dtype=float)
+    @property
+    def parameters(self):  # noqa: ANN201
+        return self.cgem.parameters
 
-    def store(self, x: np.ndarray) -> None:
-        """Write a solution vector back into the Pyomo variables."""
-        for v, val in zip(self.variables, x):
-            v.set_value(float(val), skip_validation=True)
+    # ---- numbers ------------------------------------------------------------------------
+    def all_residuals(self, x: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """Every equation's residual, the dropped one included."""
+        with np.errstate(all="ignore"):
+            return self.cgem.evaluate(x, p)[0]
 
-    def block_of(self, row: int) -> str:
-        """Name and index of the constraint in row ``row`` of g."""
-        return self.constraints[row].name
+    def residual(self, x: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """Residuals of the square system (relative to benchmark magnitudes)."""
+        return self.all_residuals(x, p)[self.active]
+
+    def dropped(self, x: np.ndarray, p: np.ndarray) -> float:
+        """Residual of the equation Walras' law drops."""
+        return float(self.all_residuals(x, p)[self.cgem.dropped_row])
+
+    # ---- derivatives -----------------------------------------------------------------------
+    def _duals(self, x: np.ndarray, p: np.ndarray, wrt: str) -> tuple[SimpleNamespace, SimpleNamespace]:
+        var, par = self.cgem.variables, self.cgem.parameters
+        nx, npar = var.size, par.size
+        width = {"x": nx, "p": npar, "xp": nx + npar}[wrt]
+        if "x" in wrt:
+            v = SimpleNamespace(**{k: Dual.seed(x[var.slice(k)], var.offsets[k], width) for k in var.blocks})
+        else:
+            v = _namespace(var, np.asarray(x, float))
+        if "p" in wrt:
+            off = nx if wrt == "xp" else 0
+            q = SimpleNamespace(**{k: Dual.seed(p[par.slice(k)], off + par.offsets[k], width)
+                                   for k in par.blocks})
+        else:
+            q = _namespace(par, np.asarray(p, float))
+        return v, q
+
+    def _derivative(self, x: np.ndarray, p: np.ndarray, wrt: str) -> sp.csr_matrix:
+        v, q = self._duals(np.asarray(x, float), np.asarray(p, float), wrt)
+        with np.errstate(all="ignore"):
+            fam, _ = self.cgem.equations(v, q)
+        width = {"x": self.n, "p": self.cgem.parameters.size, "xp": self.n + self.cgem.parameters.size}[wrt]
+        g = concat([fam[k] if isinstance(fam[k], Dual) else Dual.constant(values(fam[k]), width)
+                    for k in self.cgem.rows.blocks])
+        return g.jac
+
+    def _dual_jacobian(self, x: np.ndarray, p: np.ndarray) -> sp.csr_matrix:
+        return self._derivative(x, p, "x")[self.active]
+
+    def jacobian(self, x: np.ndarray, p: np.ndarray) -> sp.csc_matrix:
+        """dg/dx of the square system as a sparse matrix."""
+        return self._dual_jacobian(x, p).tocsc()
+
+    def jacobian_values(self, x: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """Jacobian entries in the fixed order of (``jac_rows``, ``jac_cols``) (for Ipopt)."""
+        jac = self._dual_jacobian(x, p).tocoo()
+        keys = jac.row.astype(np.int64) * self.n + jac.col
+        out = np.zeros(len(self._pattern_key))
+        pos = np.searchsorted(self._pattern_key, keys)
+        ok = (pos < len(self._pattern_key)) & (self._pattern_key[np.minimum(pos, len(self._pattern_key) - 1)] == keys)
+        out[pos[ok]] = jac.data[ok]
+        # entries that are zero in exact arithmetic (terms that cancel, e.g. the agent price in
+        # Cobb-Douglas demand) can come out as rounding noise; anything larger is a bug
+        stray = jac.data[~ok]
+        scale = np.abs(jac.data[np.isfinite(jac.data)]).max(initial=1.0)
+        if np.any(np.abs(stray) > 1e-12 * scale):
+            raise AssertionError("Jacobian entry outside the sparsity pattern")
+        return out
+
+    def jvp(self, x: np.ndarray, p: np.ndarray, dx: np.ndarray) -> np.ndarray:
+        """J(x, p) @ dx by forward-mode tangents (about twice the cost of a residual)."""
+        var = self.cgem.variables
+        v = SimpleNamespace(**{k: Tangent(x[var.slice(k)], dx[var.slice(k)]) for k in var.blocks})
+        q = _namespace(self.cgem.parameters, np.asarray(p, float))
+        with np.errstate(all="ignore"):
+            fam, _ = self.cgem.equations(v, q)
+        parts = [fam[k].dot if isinstance(fam[k], Tangent) else np.zeros(len(values(fam[k])))
+                 for k in self.cgem.rows.blocks]
+        return np.concatenate(parts)[self.active]
+
+    def parameter_jacobian(self, x: np.ndarray, p: np.ndarray) -> sp.csr_matrix:
+        """dg/dp of the square system (instruments), sparse."""
+        return self._derivative(x, p, "p")[self.active]
+
+    def full_jacobian(self, x: np.ndarray, p: np.ndarray) -> sp.csr_matrix:
+        """d(all residuals, the dropped one included)/d(x, p)."""
+        return self._derivative(x, p, "xp")
+
+    # ---- CasADi -------------------------------------------------------------------------------
+    def casadi(self) -> SimpleNamespace:
+        """CasADi SX symbols and functions of the same system (built on first use)."""
+        if not self._casadi:
+            import casadi as ca
+
+            var, par = self.cgem.variables, self.cgem.parameters
+            xs = ca.SX.sym("x", var.size)
+            ps = ca.SX.sym("p", par.size)
+            v = SimpleNamespace(**{k: xs[var.slice(k)] for k in var.blocks})
+            q = SimpleNamespace(**{k: ps[par.slice(k)] for k in par.blocks})
+            fam, _ = self.cgem.equations(v, q)
+            parts = [fam[k] if isinstance(fam[k], ca.SX) else ca.SX(ca.DM(np.asarray(fam[k], float)))
+                     for k in self.cgem.rows.blocks]
+            g_all = ca.vertcat(*parts)
+            g = g_all[self.active.tolist()]
+            self._casadi.update(x=xs, p=ps, g=g, residual=ca.Function("residual", [xs, ps], [g]))
+        return SimpleNamespace(**self._casadi)
+
+    # ---- labels -------------------------------------------------------------------------------
+    def row_label(self, row: int) -> str:
+        """Name of the equation in row ``row`` of the square system, e.g. ``income[USA]``."""
+        return self.cgem.rows.label(int(self.active[row]))
+
+    def var_label(self, col: int) -> str:
+        return self.cgem.variables.label(col)
+
+    def eq_labels(self) -> list[tuple[str, tuple]]:
+        """(family, member) of every row of the square system."""
+        labs = self.cgem.rows.labels()
+        return [labs[k] for k in self.active]
+
+    def var_labels(self) -> list[tuple[str, tuple]]:
+        return self.cgem.variables.labels()
 
 
-def compile_model(m: pyo.ConcreteModel, dropped: pyo.Constraint | None = None) -> CompiledModel:
-    """Walk the active equality constraints of ``m`` once and build CasADi functions."""
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
-    variables = [v for v in m.component_data_objects(pyo.Var, descend_into=True) if not v.fixed]
-    parameters = [q for comp in m.component_objects(pyo.Param, descend_into=True)
-                  if comp.mutable for q in comp.values()]
-    constraints = list(m.component_data_objects(pyo.Constraint, active=True, descend_into=True))
-    if len(constraints) != len(variables):
-        raise ValueError(f"the model is not square: {len(constraints)} equations, "
-                         f"{len(variables)} variables")
-    x = ca.SX.sym("x", len(variables))
-    p = ca.SX.sym("p", len(parameters))
-    tape = Tape({id(v): k for k, v in enumerate(variables)},
-                {id(q): k for k, q in enumerate(parameters)}, len(variables), len(parameters))
-
-    def residual_of(c: object) -> int:
-        if not c.equality:
-            raise ValueError(f"constraint {c.name} is not an equality")
-        return tape.record(c.body - float(pyo.value(c.upper)))
-
-    roots = [residual_of(c) for c in constraints]
-    if dropped is not None:
-        roots.append(residual_of(dropped))
-    out = tape.build(x, p, roots)
-    g = out[: len(constraints)]
-    # Row by row: each row's derivative touches only that row's cone of the graph, which is
-    # several times faster than one colored Jacobian of the whole graph (measured in
-    # docs/performance.md) and gives the same sparse matrix.
-    jac = ca.vertcat(*[ca.jacobian(g[k], x) for k in range(g.shape[0])])
-    rows, cols = jac.sparsity().get_triplet()
-    res_f = ca.Function("residual", [x, p], [g])
-    jac_f = ca.Function("jacobian", [x, p], [jac])
-    drop_f = ca.Function("dropped", [x, p], [out[len(constraints)] if dropped is not None else ca.SX(0)])
-    return CompiledModel(variables=variables, parameters=parameters, constraints=constraints,
-                         residual=res_f, jacobian=jac_f, jac_rows=np.asarray(rows),
-                         jac_cols=np.asarray(cols), dropped=drop_f, x_sym=x, p_sym=p, g_sym=g)
+def compile_model(cgem: CGEModel) -> CompiledModel:
+    """Prepare a built model for the solvers."""
+    return CompiledModel(cgem)
 
 
 def residual_norm(cm: CompiledModel, x: np.ndarray, p: np.ndarray) -> tuple[float, int]:
     """Largest absolute scaled residual and its row (NaN counts as infinite)."""
-    g = np.asarray(cm.residual(x, p)).ravel()
+    g = cm.residual(x, p)
     bad = ~np.isfinite(g)
     if bad.any():
         return math.inf, int(np.argmax(bad))

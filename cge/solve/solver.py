@@ -1,30 +1,34 @@
-"""Solve a built model for the current instrument values, verify, and report.
+"""Solve a built model for given instrument values, verify, and report.
 
-``Solver`` compiles a :class:`~cge.model.build.CGEModel` once.  Each ``solve`` reads
-the instrument parameters from the Pyomo model, warm-starts from the last solution,
-and checks the answer: Ipopt's status, finite values, and the largest scaled
-residual (relative to benchmark magnitudes) below ``tolerance``.  If a direct solve
-fails, the shock is reached by continuation: the parameters are stepped from the
-last solved point to the target in equal steps, each warm-started from the previous
-(steps doubled up to ``max_steps``).  A solve that still fails raises
-:class:`~cge.errors.SolveError` naming the status, iterations, largest residual and
-the equation block it sits in.
+``Solver`` prepares a :class:`~cge.model.build.CGEModel` once.  Each ``solve`` takes the
+target parameter vector (the scenario's instruments), warm-starts from the last solution,
+and checks the answer: finite values and the largest scaled residual (relative to
+benchmark magnitudes) below ``tolerance``.  If a direct solve fails, the shock is reached
+by continuation along a path of parameter vectors p(t), t in [0, 1], from the last solved
+point (linear by default; the scenario engine gives paths that step quotas in logs), each
+step warm-started from the previous one.  A solve that still fails raises
+:class:`~cge.errors.SolveError` naming the status, iterations, largest residual and the
+equation it sits in.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from cge.errors import CGEInputError, SolveError
 from cge.model.build import CGEModel
-from cge.solve.backends import BackendResult, solve_casadi, solve_cyipopt, solve_newton, solve_pyomo
+from cge.solve.backends import BackendResult, solve_casadi, solve_cyipopt, solve_pyomo
 from cge.solve.compile import CompiledModel, compile_model, residual_norm
+from cge.solve.newton import solve_newton
 
-BACKENDS = ("cyipopt", "casadi", "newton", "pyomo")
+BACKENDS = ("newton", "cyipopt", "casadi", "pyomo")
+DEFAULT_BACKEND = "newton"
 DEFAULT_TOLERANCE = 1e-8
+Path = Callable[[float], np.ndarray]
 
 
 @dataclass
@@ -50,87 +54,90 @@ class SolveReport:
 
 
 class Solver:
-    """Compiled solver for one model structure; re-solves as instruments change."""
+    """Solver for one model structure; re-solves as instruments change."""
 
-    def __init__(self, cgem: CGEModel, backend: str = "cyipopt",
-                 tolerance: float = DEFAULT_TOLERANCE, max_steps: int = 16,
+    def __init__(self, cgem: CGEModel, backend: str = DEFAULT_BACKEND,
+                 tolerance: float = DEFAULT_TOLERANCE, max_steps: int = 64,
                  options: dict[str, object] | None = None) -> None:
         if backend not in BACKENDS:
             raise CGEInputError(f"backend: unknown '{backend}'; allowed: {', '.join(BACKENDS)}")
         self.cgem, self.backend, self.tolerance, self.max_steps = cgem, backend, tolerance, max_steps
         self.options = dict(options or {})
         start = time.perf_counter()
-        name, key = cgem.dropped
-        dropped = getattr(cgem.model, name)[key] if key != () else None
-        self.compiled: CompiledModel = compile_model(cgem.model, dropped)
+        self.compiled: CompiledModel = compile_model(cgem)
         self.compile_seconds = time.perf_counter() - start
-        self.x_last = self.compiled.x_values()
-        self.p_last = self.compiled.p_values()
+        self.x = cgem.x0.copy()
+        self.p = cgem.p0.copy()
 
-    # ---- one Ipopt call --------------------------------------------------------------
+    # ---- one backend call ------------------------------------------------------------
     def _call(self, x0: np.ndarray, p: np.ndarray) -> BackendResult:
-        if self.backend == "cyipopt":
-            return solve_cyipopt(self.compiled, x0, p, self.options)
-        if self.backend == "casadi":
-            return solve_casadi(self.compiled, x0, p, self.options)
-        if self.backend == "newton":
-            return solve_newton(self.compiled, x0, p, self.options)
-        self.compiled.store(x0)
-        return solve_pyomo(self.cgem.model, self.options)
+        fn = {"cyipopt": solve_cyipopt, "casadi": solve_casadi, "newton": solve_newton,
+              "pyomo": solve_pyomo}[self.backend]
+        return fn(self.compiled, x0, p, self.options)
 
     def _ok(self, res: BackendResult, p: np.ndarray) -> tuple[bool, float, int]:
         resid, row = residual_norm(self.compiled, res.x, p)
         return bool(np.isfinite(res.x).all() and resid <= self.tolerance), resid, row
 
     # ---- public ----------------------------------------------------------------------
-    def solve(self) -> SolveReport:
-        """Solve for the instrument values now in the Pyomo model; store the solution."""
+    def solve(self, p_target: np.ndarray, path: Path | None = None) -> SolveReport:
+        """Solve for parameters ``p_target`` from the last solution; store the solution.
+
+        ``path`` maps t in [0, 1] to parameter vectors from the last solved point
+        (t = 0) to ``p_target`` (t = 1); it is used only if the direct solve fails.
+        """
         start = time.perf_counter()
-        p_target = self.compiled.p_values()
-        res = self._call(self.x_last, p_target)
+        p_target = np.asarray(p_target, dtype=float)
+        if path is None:
+            p_from = self.p.copy()
+
+            def path(t: float) -> np.ndarray:
+                return p_from + t * (p_target - p_from)
+        res = self._call(self.x, p_target)
         ok, resid, row = self._ok(res, p_target)
         phases = [{"phase": "direct", "iterations": res.iterations, "seconds": res.seconds,
                    "status": res.status}]
         iterations, steps = res.iterations, 1
         if not ok:
-            res, ok, resid, row, steps, more = self._continuation(p_target)
+            res, ok, resid, row, steps, more = self._continuation(path)
             phases += more
             iterations += sum(ph["iterations"] for ph in more)
         if not ok:
             raise SolveError(
                 f"solve failed: status '{res.status}', {iterations} iterations, largest residual "
-                f"{resid:.3g} in equation {self.compiled.block_of(row)} "
+                f"{resid:.3g} in equation {self.compiled.row_label(row)} "
                 f"(after continuation in up to {self.max_steps} steps)")
-        self.x_last, self.p_last = res.x, p_target
-        self.compiled.store(res.x)
-        walras = float(np.asarray(self.compiled.dropped(res.x, p_target)).ravel()[0])
+        self.x, self.p = res.x, p_target.copy()
         return SolveReport(backend=self.backend, status=res.status, iterations=iterations,
-                           max_residual=resid, worst_equation=self.compiled.block_of(row),
-                           walras_residual=walras, seconds=time.perf_counter() - start,
-                           continuation_steps=steps, phases=phases)
+                           max_residual=resid, worst_equation=self.compiled.row_label(row),
+                           walras_residual=self.compiled.dropped(res.x, p_target),
+                           seconds=time.perf_counter() - start, continuation_steps=steps, phases=phases)
 
-    def _continuation(self, p_target: np.ndarray):
-        """Step the parameters from the last solution to the target; double steps on failure."""
+    def _continuation(self, path: Path):  # noqa: ANN202
+        """Step along the path from the last solution; halve the step after a failure, grow
+        it after a success."""
         phases: list[dict] = []
-        steps = 2
-        res, ok, resid, row = None, False, np.inf, 0
-        while steps <= self.max_steps and not ok:
-            x = self.x_last.copy()
-            for k in range(1, steps + 1):
-                p = self.p_last + (p_target - self.p_last) * (k / steps)
-                res = self._call(x, p)
-                ok, resid, row = self._ok(res, p)
-                phases.append({"phase": f"continuation {k}/{steps}", "iterations": res.iterations,
-                               "seconds": res.seconds, "status": res.status})
-                if not ok:
+        x, t, dt, steps = self.x.copy(), 0.0, 0.25, 0
+        res, ok, resid, row = BackendResult(x, "not started", 0, 0.0), False, np.inf, 0
+        while t < 1.0 and steps < self.max_steps:
+            t_next = min(1.0, t + dt)
+            p = path(t_next)
+            res = self._call(x, p)
+            ok, resid, row = self._ok(res, p)
+            steps += 1
+            phases.append({"phase": f"continuation t={t_next:.4g}", "iterations": res.iterations,
+                           "seconds": res.seconds, "status": res.status})
+            if ok:
+                x, t = res.x, t_next
+                dt = min(2.0 * dt, 1.0)
+            else:
+                dt /= 4.0
+                if dt < 1e-4:
                     break
-                x = res.x
-            if not ok:
-                steps *= 2
+        ok = ok and t >= 1.0
         return res, ok, resid, row, steps, phases
 
     def reset(self) -> None:
         """Return to the benchmark as the warm start."""
-        self.cgem.set_benchmark_values()
-        self.x_last = self.compiled.x_values()
-        self.p_last = self.compiled.p_values()
+        self.x = self.cgem.x0.copy()
+        self.p = self.cgem.p0.copy()

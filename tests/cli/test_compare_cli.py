@@ -73,6 +73,6 @@ def test_every_format_and_chart_from_real_results(cli, tiny_results, tmp_path):
                 assert csv.loc[region, name] == pytest.approx(
                     ds["ev_usd_million"].sel(region=region).item(), rel=1e-12)
                 assert xlsx.loc[region, name] == pytest.approx(
-                    ds["ev_pct"].sel(region=region).item(), rel=1e-12)
+                    ds["ev_pct_income"].sel(region=region).item(), rel=1e-12)
     md = (out / "tables.md").read_text()
     assert "Base year: 2011" in md and "World Input-Output Database" in md

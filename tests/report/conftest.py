@@ -18,7 +18,7 @@ SECTORS = ["PRI", "MAN", "SRV"]
 FACTORS = ["LAB", "CAP"]
 
 DIMS: dict[str, tuple[str, ...]] = {
-    "ev_usd_million": ("region",), "ev_pct": ("region",), "real_gdp_pct": ("region",),
+    "ev_usd_million": ("region",), "ev_pct_income": ("region",), "real_gdp_pct": ("region",),
     "tot_pct": ("region",), "output_pct": ("region", "sector"),
     "exports_pct": ("region", "sector"), "imports_pct": ("region", "sector"),
     "bilateral_trade_pct": ("exporter", "importer", "sector"),
@@ -49,7 +49,7 @@ def synthetic_results(name: str, seed: int = 0, regions: list[str] | None = None
     ds = xr.Dataset(data, coords={d: coords[d] for d in set(coords)})
     diagonal = np.eye(len(coords["region"]), dtype=bool)[:, :, None]
     ds["bilateral_trade_usd_million"] = ds["bilateral_trade_usd_million"].where(~diagonal, 0.0)
-    ds["ev_pct"] = ds["ev_usd_million"] / ds["income_usd_million"] * 100
+    ds["ev_pct_income"] = ds["ev_usd_million"] / ds["income_usd_million"] * 100
     ds.attrs = {
         "scenario_name": name, "scenario_description": f"synthetic scenario {name}",
         "scenario_yaml": f"name: {name}\n", "dataset": "tiny",

@@ -78,7 +78,7 @@ def test_welfare_chart_states_units_and_note_without_overlaps(default_size):
     assert "Base year: 2011" in texts and "Elasticities: gtap" in texts and "Closure:" in texts
     assert len(fig.axes[0].containers) == len(NAMES)
     heights = [bar.get_height() for bar in fig.axes[0].containers[1]]
-    assert heights == pytest.approx(default_size["ev_pct"].sel(scenario=NAMES[1]).values)
+    assert heights == pytest.approx(default_size["ev_pct_income"].sel(scenario=NAMES[1]).values)
     _assert_no_overlap_or_clipping(fig)
 
 

@@ -33,7 +33,7 @@ def test_welfare_tables_equal_results_and_world_is_income_weighted(two_scenarios
     for s in ("war", "truce"):
         for r in ("USA", "CHN", "ROW"):
             assert usd.loc[r, s] == ds["ev_usd_million"].sel(scenario=s, region=r).item()
-            assert pct.loc[r, s] == ds["ev_pct"].sel(scenario=s, region=r).item()
+            assert pct.loc[r, s] == ds["ev_pct_income"].sel(scenario=s, region=r).item()
         ev, income = ds["ev_usd_million"].sel(scenario=s), ds["income_usd_million"].sel(scenario=s)
         assert usd.loc[WORLD, s] == pytest.approx(float(ev.sum()))
         assert pct.loc[WORLD, s] == pytest.approx(100 * float(ev.sum() / income.sum()))
@@ -68,8 +68,8 @@ def test_spillovers_cover_only_unshocked_regions(two_scenarios):
     """Third-country spillovers list regions neither source nor target of any shock."""
     frame = spillover_table(two_scenarios).frame
     assert set(frame.index.get_level_values("region")) == {"ROW"}
-    assert frame.loc[("truce", "ROW"), "ev_pct"] == pytest.approx(
-        two_scenarios["ev_pct"].sel(scenario="truce", region="ROW").item())
+    assert frame.loc[("truce", "ROW"), "ev_pct_income"] == pytest.approx(
+        two_scenarios["ev_pct_income"].sel(scenario="truce", region="ROW").item())
 
 
 def test_every_format_is_written_with_units_note_and_the_results_numbers(two_scenarios, tmp_path):
