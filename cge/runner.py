@@ -30,7 +30,8 @@ from cge.model.build import CGEModel, build_model
 from cge.model.calibration import calibrate
 from cge.model.trade import QuotaSpec
 from cge.results import State, collect_results, spillover_summary
-from cge.scenario import Scenario, load_scenario, quota_flows, table_paths
+from cge.model.overrides import apply_overrides, overrides_from_csv
+from cge.scenario import Scenario, elasticity_file_path, load_scenario, quota_flows, table_paths
 from cge.shocks import instrument_path, resolve_shocks, share_flows, target_specs
 from cge.solve.solver import DEFAULT_BACKEND, SolveReport, Solver
 
@@ -74,8 +75,11 @@ def structure_key(sc: Scenario, dataset_path: Path, quotas: list[QuotaSpec]) -> 
     """What determines a model's structure: everything except instrument values."""
     targets = tuple((s.kind, s.model_dump_json(exclude={"max_share", "equal_share"}))
                     for s in sc.shocks if s.type == "share_target")
+    elasticity_file = elasticity_file_path(sc)
     return (str(dataset_path), sc.elasticities, tuple(sorted(sc.esub_crit.items())),
-            sc.closure.model_dump_json(), sc.model.model_dump_json(), tuple(quotas), targets)
+            sc.closure.model_dump_json(), sc.model.model_dump_json(), tuple(quotas), targets,
+            tuple(o.model_dump_json() for o in sc.elasticity_overrides),
+            _digest(elasticity_file) if elasticity_file else b"")
 
 
 _DATASETS: dict[tuple[str, float], xr.Dataset] = {}
@@ -113,6 +117,10 @@ def get_model(sc: Scenario, backend: str = DEFAULT_BACKEND) -> tuple[CachedModel
         return _CACHE[key], True
     start = time.perf_counter()
     bench = calibrate(ds, sc.elasticities, esub_crit=sc.esub_crit, options=sc.model)
+    elasticity_file = elasticity_file_path(sc)
+    if elasticity_file is not None:
+        apply_overrides(bench, overrides_from_csv(elasticity_file), "elasticity_file")
+    apply_overrides(bench, sc.elasticity_overrides)
     cgem = build_model(bench, sc.closure, quotas, target_specs(sc, bench))
     built = time.perf_counter() - start
     solver = Solver(cgem, backend=backend)
@@ -141,7 +149,7 @@ def scenario_hash(scenario: str | Path | Scenario) -> str:
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     h = hashlib.sha256()
     h.update(sc.text.encode() or sc.model_dump_json().encode())
-    for p in table_paths(sc):
+    for p in table_paths(sc) + [q for q in [elasticity_file_path(sc)] if q is not None]:
         h.update(_digest(p))
     h.update(_digest(resolve_dataset_path(sc.dataset, base=sc.path.parent if sc.path else None)))
     h.update(code_version().encode())
@@ -174,6 +182,8 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND) -> xr.Dataset:
         "dataset_source": b.dataset_attrs.get("source", ""),
         "base_year": b.dataset_attrs.get("base_year", ""),
         "elasticity_set": sc.elasticities,
+        "elasticity_file": sc.elasticity_file or "",
+        "elasticity_overrides": [o.model_dump(exclude_none=True) for o in sc.elasticity_overrides],
         "esub_crit": sc.esub_crit,
         "model_options": sc.model.describe(),
         "closure": sc.closure.describe(),
@@ -186,6 +196,7 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND) -> xr.Dataset:
         "build_seconds": cached.build_seconds,
         "compile_seconds": cached.compile_seconds,
         "instrument_changes": {k: len(v) for k, v in record.changes.items()},
+        "warnings": record.warnings,
         **report.as_attrs(),
     }
     monitors = {t.name: (list(t.flows), list(t.market_flows), list(t.domestic)) for t in cgem.targets}

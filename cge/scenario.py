@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from cge.errors import CGEInputError
 from cge.model.closure import Closure
 from cge.model.options import ModelOptions
+from cge.model.overrides import ElasticityOverride
 from cge.model.trade import QuotaSpec
 
 Selector = Union[str, list[str]]
@@ -177,6 +178,8 @@ class Scenario(BaseModel):
     sources: list[str] = Field(default_factory=list)
     dataset: str = "default"
     elasticities: str = "gtap"
+    elasticity_file: str | None = None
+    elasticity_overrides: list[ElasticityOverride] = Field(default_factory=list)
     closure: Closure = Field(default_factory=Closure)
     model: ModelOptions = Field(default_factory=ModelOptions)
     groups: dict[str, list[str]] = Field(default_factory=dict)
@@ -244,6 +247,14 @@ def scenario_from_dict(raw: dict, source: str = "scenario") -> Scenario:
         return Scenario.model_validate(raw)
     except ValidationError as err:
         raise CGEInputError(_format_validation_error(source, err)) from None
+
+
+def elasticity_file_path(sc: Scenario) -> Path | None:
+    """The elasticity CSV a scenario names, resolved relative to the scenario file."""
+    if sc.elasticity_file is None:
+        return None
+    base = sc.path.parent if sc.path else Path.cwd()
+    return (base / sc.elasticity_file).resolve()
 
 
 def table_paths(sc: Scenario) -> list[Path]:

@@ -35,6 +35,7 @@ class ShockRecord:
 
     changes: dict[str, dict[tuple, tuple[float, float]]] = field(default_factory=dict)
     target_regions: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
 
     def shocked_regions(self) -> list[str]:
         """Regions that are the source or target of any shock."""
@@ -161,6 +162,10 @@ def resolve_shocks(cgem: CGEModel, sc: Scenario,
     for k, s in enumerate(sc.shocks):
         where = f"shocks[{k}] ({s.type})"
         sel = Selection(sc, b.regions, b.sectors, f"shocks[{k}]")
+        if isinstance(s, (ImportTariff, ExportTax, ExportQuota, Iceberg)) and getattr(s, "table", None) is None:
+            if not any(True for _ in bilateral(sel, s)):
+                ins.record.warnings.append(f"{where}: its selectors name no flow with benchmark trade; "
+                                           "it has no effect")
         if isinstance(s, ImportTariff) and s.table is not None:
             _apply_table(ins, next(tables), s.mode, sel, children, flows, where)
         elif isinstance(s, ImportTariff):
@@ -213,11 +218,13 @@ def _apply_table(ins: Instruments, path, mode: str, sel: Selection,  # noqa: ANN
         secs = secs + [c for sct in secs for c in kids.get(sct, [])]
         rate = float(row.rate_pct) / 100.0
         rule = (lambda old, rate=rate: rate) if mode == "rate_pct" else (lambda old, rate=rate: old + rate)
-        for i in secs:
-            for e in exp:
-                for r in imp:
-                    if (i, e, r) in flows:
-                        ins.set("tm", (i, e, r), rule, where, floor=-1.0)
+        hits = [(i, e, r) for i in secs for e in exp for r in imp if (i, e, r) in flows]
+        for idx in hits:
+            ins.set("tm", idx, rule, where, floor=-1.0)
+        if not hits:
+            ins.record.warnings.append(
+                f"{where}: table {path.name} row ({row.importer}, {row.exporter}, {row.sector}) names "
+                "flows with no benchmark trade; it has no effect")
 
 
 def instrument_path(cgem: CGEModel, p_from: np.ndarray, p_to: np.ndarray) -> Callable[[float], np.ndarray]:

@@ -71,3 +71,21 @@ def test_quota_path_steps_from_the_benchmark_flow_in_logs():
     k = cgem.parameters.position("quota", ("MAN", "CHN", "USA"))
     assert path(0.5)[k] == pytest.approx(0.1, rel=1e-12)
     assert np.array_equal(path(1.0), p)
+
+
+def test_table_rows_and_selectors_without_base_trade_are_reported(tmp_path):
+    """A tariff-table row whose flows have no benchmark trade, and a shock whose selectors name
+    none, are kept as warnings in the results (they change nothing)."""
+    from cge.runner import run_scenario
+
+    table = tmp_path / "t.csv"
+    table.write_text("importer,exporter,sector,rate_pct\nUSA,CHN,MAN,30\nUSA,USA,MAN,30\n")
+    (tmp_path / "w.yaml").write_text(
+        "name: w\ndescription: warnings\ndataset: tiny\nshocks:\n"
+        f"  - type: import_tariff\n    table: {table.name}\n    mode: rate_pct\n")
+    import json
+
+    from cge.scenario import load_scenario
+    ds = run_scenario(load_scenario(tmp_path / "w.yaml"))
+    warnings = json.loads(ds.attrs["warnings"])
+    assert len(warnings) == 1 and "(USA, USA, MAN)" in warnings[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -24,6 +25,9 @@ def run(
     with user_errors():
         ds = run_scenario(scenario, out_dir=out, backend=backend)
     name = ds.attrs["scenario_name"]
+    warnings = json.loads(ds.attrs.get("warnings", "[]"))
+    for line in warnings:
+        typer.echo(f"warning: {line}", err=True)
     headline = {
         r: {"ev_usd_million": float(ds.ev_usd_million.sel(region=r)),
             "ev_pct_income": float(ds.ev_pct_income.sel(region=r)),
@@ -34,6 +38,7 @@ def run(
     }
     if as_json:
         echo_json({"scenario": name, "results_file": str(out / f"{name}.nc"), "regions": headline,
+                   "warnings": warnings,
                    "solver": {k: ds.attrs[k] for k in ("solver_status", "solver_iterations",
                                                          "max_residual", "solve_seconds")}})
         return
