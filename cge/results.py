@@ -46,7 +46,7 @@ class State:
     p: np.ndarray
 
 
-def _terms(cgem: CGEModel, st: State) -> SimpleNamespace:
+def state_terms(cgem: CGEModel, st: State) -> SimpleNamespace:
     """Every intermediate quantity at a state, as numbers on labelled axes."""
     _, e = cgem.evaluate(st.x, st.p)
     v = cgem.variables.split(np.asarray(st.x, float))
@@ -135,22 +135,28 @@ def _pct(new: np.ndarray, old: np.ndarray) -> np.ndarray:
         return np.where(np.abs(old) > 0, 100.0 * (new / old - 1.0), np.nan)
 
 
-def collect_results(cgem: CGEModel, base: State, new: State, attrs: dict[str, object],
-                    shocked_regions: list[str],
-                    monitors: dict[str, tuple[list, list, list]] | None = None) -> xr.Dataset:
-    """The results Dataset of ``new`` against ``base``.
+# Results that are changes between base and scenario (subtotals apply to these; the others
+# are levels, e.g. benchmark values or applied rates).
+CHANGE_VARIABLES: tuple[str, ...] = (
+    "ev_usd_million", "ev_pct_income", "ev_pct_consumption", "ev_source_usd_million", "real_gdp_pct",
+    "tot_pct", "cpi_pct", "employment_pct", "output_pct", "output_value_pct", "producer_price_pct",
+    "exports_pct", "imports_pct", "imports_variety_sum_pct", "imports_value_pct", "bilateral_trade_pct",
+    "bilateral_trade_value_pct", "factor_price_pct", "real_factor_price_pct",
+)
 
-    ``monitors`` maps a name to the (flows, market, domestic) of a market share to report.
-    """
+
+def result_arrays(cgem: CGEModel, t0: SimpleNamespace, t1: SimpleNamespace,
+                  p_new: np.ndarray) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
+    """Every results variable (dims, values) of the state with terms ``t1`` against the base
+    with terms ``t0`` (see :func:`state_terms`)."""
     b, s = cgem.benchmark, cgem.sets
-    R, S, F = b.regions, b.sectors, b.factors
-    t0, t1 = _terms(cgem, base), _terms(cgem, new)
+    F = b.factors
     inc_bar = cgem.demand.income_bar
     ev = inc_bar * t0.cpi * (t1.utility - t0.utility)
     private = b.private_agent
     hh = b.ai.get(private, -1) if private is not None else -1
     fda = s.fda
-    cons0 = np.full(len(R), np.nan)
+    cons0 = np.full(len(b.regions), np.nan)
     if hh >= 0:
         mask = fda["a"] == hh
         cons0[fda["r"][mask]] = t0.fd_share[mask] * t0.inc[fda["r"][mask]]
@@ -165,7 +171,6 @@ def collect_results(cgem: CGEModel, base: State, new: State, attrs: dict[str, ob
     # real GDP at benchmark prices
     def gdp(t: SimpleNamespace) -> np.ndarray:
         return t.final_value + t.shipped.sum(axis=(0, 2)) - t.exports.sum(axis=(0, 1))
-    gdp0, gdp1 = gdp(t0), gdp(t1)
     w = b.trade
 
     def tot(t: SimpleNamespace) -> np.ndarray:
@@ -176,12 +181,7 @@ def collect_results(cgem: CGEModel, base: State, new: State, attrs: dict[str, ob
     with np.errstate(invalid="ignore"):
         out_val0 = t0.py * t0.y * b.output.T
         out_val1 = t1.py * t1.y * b.output.T
-    exp0, exp1 = t0.shipped.sum(axis=2).T, t1.shipped.sum(axis=2).T
-    imp_sum0, imp_sum1 = t0.exports.sum(axis=1).T, t1.exports.sum(axis=1).T
-    imp_val0 = (t0.pcif * t0.exports).sum(axis=1).T
-    imp_val1 = (t1.pcif * t1.exports).sum(axis=1).T
-    trade = b.trade
-    live = trade > 0
+    live = b.trade > 0
 
     def bil(x: np.ndarray) -> np.ndarray:
         return np.where(live, x, np.nan).transpose(1, 2, 0)
@@ -190,7 +190,7 @@ def collect_results(cgem: CGEModel, base: State, new: State, attrs: dict[str, ob
         "ev_pct_income": (("region",), 100 * ev / t0.inc),
         "ev_pct_consumption": (("region",), 100 * ev / cons0),
         "ev_source_usd_million": (("region", "income_source"), ev_source),
-        "real_gdp_pct": (("region",), _pct(gdp1, gdp0)),
+        "real_gdp_pct": (("region",), _pct(gdp(t1), gdp(t0))),
         "tot_pct": (("region",), _pct(tot(t1), tot(t0))),
         "cpi_pct": (("region",), _pct(t1.cpi, t0.cpi)),
         "employment_pct": (("region",), _pct(t1.employment, t0.employment)),
@@ -203,10 +203,11 @@ def collect_results(cgem: CGEModel, base: State, new: State, attrs: dict[str, ob
         "output_value_pct": (("region", "sector"), _pct(out_val1, out_val0)),
         "output_usd_million": (("region", "sector"), out_val0),
         "producer_price_pct": (("region", "sector"), _pct(t1.py, t0.py)),
-        "exports_pct": (("region", "sector"), _pct(exp1, exp0)),
+        "exports_pct": (("region", "sector"), _pct(t1.shipped.sum(axis=2).T, t0.shipped.sum(axis=2).T)),
         "imports_pct": (("region", "sector"), _pct(t1.im, t0.im)),
-        "imports_variety_sum_pct": (("region", "sector"), _pct(imp_sum1, imp_sum0)),
-        "imports_value_pct": (("region", "sector"), _pct(imp_val1, imp_val0)),
+        "imports_variety_sum_pct": (("region", "sector"), _pct(t1.exports.sum(axis=1).T, t0.exports.sum(axis=1).T)),
+        "imports_value_pct": (("region", "sector"), _pct((t1.pcif * t1.exports).sum(axis=1).T,
+                                                          (t0.pcif * t0.exports).sum(axis=1).T)),
         "bilateral_trade_pct": (("exporter", "importer", "sector"), bil(_pct(t1.exports, t0.exports))),
         "bilateral_trade_value_pct": (("exporter", "importer", "sector"),
                                       bil(_pct(t1.pcif * t1.exports, t0.pcif * t0.exports))),
@@ -219,15 +220,29 @@ def collect_results(cgem: CGEModel, base: State, new: State, attrs: dict[str, ob
         "real_factor_price_pct": (("factor", "region"),
                                   _pct(t1.factor_price / t1.cpi[None, :], t0.factor_price / t0.cpi[None, :])),
     }
-    coords = {"region": R, "sector": S, "exporter": R, "importer": R, "factor": F,
-              "income_source": sources}
     if len(cgem.targets):
-        coords["target"] = [t.name for t in cgem.targets]
-        tl = cgem.parameters.slice("target_level")
         data["target_share_pct"] = (("target",), 100 * t1.target_share)
         data["target_benchmark_share_pct"] = (("target",), 100 * cgem.target_benchmark_share)
-        data["target_level_pct"] = (("target",), 100 * np.asarray(new.p)[tl])
+        data["target_level_pct"] = (("target",), 100 * np.asarray(p_new)[cgem.parameters.slice("target_level")])
         data["target_instrument_pct"] = (("target",), 100 * t1.v.tgt)
+    return data
+
+
+def collect_results(cgem: CGEModel, base: State, new: State, attrs: dict[str, object],
+                    shocked_regions: list[str],
+                    monitors: dict[str, tuple[list, list, list]] | None = None) -> xr.Dataset:
+    """The results Dataset of ``new`` against ``base``.
+
+    ``monitors`` maps a name to the (flows, market, domestic) of a market share to report.
+    """
+    b = cgem.benchmark
+    t0, t1 = state_terms(cgem, base), state_terms(cgem, new)
+    data = result_arrays(cgem, t0, t1, new.p)
+    coords = {"region": b.regions, "sector": b.sectors, "exporter": b.regions, "importer": b.regions,
+              "factor": b.factors, "income_source": list(b.factors) + list(REVENUE_SOURCES)
+              + ["trade_balance", "allocation"]}
+    if len(cgem.targets):
+        coords["target"] = [t.name for t in cgem.targets]
     if monitors:
         coords["monitor"] = list(monitors)
         data["monitor_share_pct"] = (("monitor",), [100 * market_share(cgem, t1, *m) for m in monitors.values()])

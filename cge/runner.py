@@ -156,8 +156,10 @@ def scenario_hash(scenario: str | Path | Scenario) -> str:
     return h.hexdigest()[:16]
 
 
-def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND) -> xr.Dataset:
-    """Solve a validated scenario and return its results Dataset."""
+def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool = False,
+                   tolerance: float | None = None) -> xr.Dataset:
+    """Solve a validated scenario and return its results Dataset; with ``decompose`` the
+    welfare decomposition and subtotals by shock group are added (cge.decompose)."""
     cached, reused = get_model(sc, backend)
     cgem, solver = cached.cgem, cached.solver
     p_target, record = resolve_shocks(cgem, sc, cached.base.p)
@@ -202,8 +204,15 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND) -> xr.Dataset:
     monitors = {t.name: (list(t.flows), list(t.market_flows), list(t.domestic)) for t in cgem.targets}
     for k, mon in enumerate(sc.monitors):
         monitors[mon.name] = share_flows(sc, b, mon, f"monitors[{k}]")
-    return collect_results(cgem, cached.base, State(solver.x.copy(), p_target), attrs,
-                           record.shocked_regions(), monitors)
+    ds = collect_results(cgem, cached.base, State(solver.x.copy(), p_target), attrs,
+                         record.shocked_regions(), monitors)
+    if decompose:
+        from cge.decompose import DEFAULT_TOLERANCE, add_decomposition
+        from cge.decompose import decompose as run_decomposition
+
+        d = run_decomposition(cached, sc, p_target, record, tolerance or DEFAULT_TOLERANCE)
+        ds = add_decomposition(ds, d)
+    return ds
 
 
 def write_results(ds: xr.Dataset, out_dir: Path) -> Path:
@@ -236,10 +245,11 @@ def write_results(ds: xr.Dataset, out_dir: Path) -> Path:
 
 
 def run_scenario(scenario: str | Path | Scenario, out_dir: Path | None = None,
-                 backend: str = DEFAULT_BACKEND) -> xr.Dataset:
-    """Load, solve and (if ``out_dir``) write one scenario; returns its results."""
+                 backend: str = DEFAULT_BACKEND, decompose: bool = False) -> xr.Dataset:
+    """Load, solve and (if ``out_dir``) write one scenario; returns its results (with the
+    welfare decomposition and subtotals when ``decompose``)."""
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    ds = solve_scenario(sc, backend)
+    ds = solve_scenario(sc, backend, decompose=decompose)
     if out_dir is not None:
         write_results(ds, Path(out_dir))
     return ds

@@ -34,6 +34,8 @@ SCENARIO_DIR = ROOT / "scenarios"
 class _Shock(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    name: str | None = None  # for subtotals; share targets and monitors require one
+
 
 class _Bilateral(_Shock):
     """Selects bilateral flows: goods of ``sectors`` from ``exporters`` to ``importers``."""
@@ -186,6 +188,7 @@ class Scenario(BaseModel):
     esub_crit: dict[str, float] = Field(default_factory=dict)
     shocks: list[Shock] = Field(default_factory=list)
     monitors: list[ShareMonitor] = Field(default_factory=list)
+    subtotals: dict[str, list[str]] = Field(default_factory=dict)
     path: Path | None = Field(default=None, exclude=True)
     text: str = Field(default="", exclude=True)
 
@@ -247,6 +250,44 @@ def scenario_from_dict(raw: dict, source: str = "scenario") -> Scenario:
         return Scenario.model_validate(raw)
     except ValidationError as err:
         raise CGEInputError(_format_validation_error(source, err)) from None
+
+
+def shock_names(sc: Scenario) -> list[str]:
+    """The name of every shock: its ``name`` field, or ``shocks[k]``."""
+    return [s.name or f"shocks[{k}]" for k, s in enumerate(sc.shocks)]
+
+
+def subtotal_groups(sc: Scenario) -> dict[str, list[int]]:
+    """Subtotal groups as shock indices; shocks in no group form the group ``other``.
+
+    Refused in one line: a group naming an unknown shock, a shock in two groups, an empty
+    group, two shocks with the same name."""
+    names = shock_names(sc)
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if sc.subtotals and dupes:
+        raise CGEInputError(f"shocks: name '{dupes[0]}' is used twice; subtotals need unique shock names")
+    groups: dict[str, list[int]] = {}
+    seen: dict[int, str] = {}
+    for group, members in sc.subtotals.items():
+        if not members:
+            raise CGEInputError(f"subtotals.{group}: empty group; list the names of its shocks")
+        idx = []
+        for m in members:
+            if m not in names:
+                raise CGEInputError(f"subtotals.{group}: unknown shock '{m}'; allowed: {', '.join(names)}")
+            k = names.index(m)
+            if k in seen:
+                raise CGEInputError(f"subtotals.{group}: shock '{m}' is already in group '{seen[k]}'; "
+                                    "groups must not overlap")
+            seen[k] = group
+            idx.append(k)
+        groups[group] = idx
+    rest = [k for k in range(len(names)) if k not in seen]
+    if rest:
+        if "other" in groups:
+            raise CGEInputError("subtotals.other: 'other' is reserved for shocks in no group")
+        groups["other"] = rest
+    return groups
 
 
 def elasticity_file_path(sc: Scenario) -> Path | None:

@@ -18,7 +18,7 @@ import numpy as np
 from cge.errors import CGEInputError
 from cge.model.build import CGEModel
 from cge.model.calibration import ZERO, Benchmark
-from cge.model.instruments import FB_SMOOTHING, QUOTA_NOT_BINDING
+from cge.model.instruments import QUOTA_NOT_BINDING
 from cge.model.targets import TargetSpec
 from cge.scenario import (ExportQuota, ExportTax, Iceberg, ImportTariff, OutputTax, Productivity,
                           Scenario, Selection, ShareMonitor, ShareTarget, read_tariff_table, split_parents,
@@ -36,6 +36,7 @@ class ShockRecord:
     changes: dict[str, dict[tuple, tuple[float, float]]] = field(default_factory=dict)
     target_regions: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
+    owners: dict[int, set[int]] = field(default_factory=dict)  # position in p -> shocks that set it
 
     def shocked_regions(self) -> list[str]:
         """Regions that are the source or target of any shock."""
@@ -98,6 +99,7 @@ class Instruments:
         self.cgem = cgem
         self.p = (cgem.p0 if p is None else p).copy()
         self.record = ShockRecord()
+        self.shock = -1  # index of the shock being applied
         self._pos: dict[str, dict[tuple, int]] = {}
 
     def position(self, name: str, member: tuple) -> int | None:
@@ -122,6 +124,7 @@ class Instruments:
             raise CGEInputError(f"{where}: resulting {name} on {member} is {new * 100:.1f}%; "
                                 f"it must stay above {floor * 100:.0f}%")
         self.p[k] = new
+        self.record.owners.setdefault(k, set()).add(self.shock)
         entry = self.record.changes.setdefault(name, {})
         first = entry.get(member, (old, new))[0]
         entry[member] = (first, new)
@@ -161,6 +164,7 @@ def resolve_shocks(cgem: CGEModel, sc: Scenario,
 
     for k, s in enumerate(sc.shocks):
         where = f"shocks[{k}] ({s.type})"
+        ins.shock = k
         sel = Selection(sc, b.regions, b.sectors, f"shocks[{k}]")
         if isinstance(s, (ImportTariff, ExportTax, ExportQuota, Iceberg)) and getattr(s, "table", None) is None:
             if not any(True for _ in bilateral(sel, s)):
@@ -227,31 +231,57 @@ def _apply_table(ins: Instruments, path, mode: str, sel: Selection,  # noqa: ANN
                 "flows with no benchmark trade; it has no effect")
 
 
-def instrument_path(cgem: CGEModel, p_from: np.ndarray, p_to: np.ndarray) -> Callable[[float], np.ndarray]:
-    """Continuation path p(t) from ``p_from`` (t = 0) to ``p_to`` (t = 1).
+@dataclass
+class InstrumentPath:
+    """Continuation path p(t) from ``p_from`` (t = 0) to ``p_to`` (t = 1), and its derivative.
 
-    Rates move linearly; iceberg factors, productivity and endowments geometrically;
-    a quota that starts not binding moves geometrically from the benchmark flow (1) to its
-    target, so a 99% cut is approached in equal proportional steps; the complementarity
-    smoothing starts at ``CONTINUATION_SMOOTHING`` and is tightened to its final value.
+    Rates move linearly; iceberg factors, productivity and endowments geometrically; a quota
+    that starts not binding moves geometrically from the benchmark flow (1) to its target,
+    so a 99% cut is approached in equal proportional steps; the complementarity smoothing
+    rises from its final value to ``CONTINUATION_SMOOTHING`` mid-way and falls back.  The
+    path is continuous: at t = 0 it is equivalent to ``p_from`` (a quota at the benchmark
+    flow does not bind there).
     """
-    par = cgem.parameters
-    p_from, p_to = np.asarray(p_from, float), np.asarray(p_to, float)
-    log_idx = np.concatenate([np.arange(par.size)[par.slice(n)] for n in LOG_PATH])
-    q = par.slice("quota")
-    q_from = np.where(p_from[q] >= QUOTA_NOT_BINDING, 1.0, p_from[q])
-    q_to = np.maximum(p_to[q], 1e-12)
-    mu = par.slice("fb_mu")
-    lo, hi = np.log(np.maximum(p_from[log_idx], 1e-300)), np.log(np.maximum(p_to[log_idx], 1e-300))
 
-    def path(t: float) -> np.ndarray:
+    cgem: CGEModel
+    p_from: np.ndarray
+    p_to: np.ndarray
+    smoothing: bool = True  # raise the complementarity smoothing mid-way (helps the solver)
+
+    def __post_init__(self) -> None:
+        par = self.cgem.parameters
+        self.p_from = np.asarray(self.p_from, float)
+        self.p_to = np.asarray(self.p_to, float)
+        self._log = np.concatenate([np.arange(par.size)[par.slice(n)] for n in LOG_PATH])
+        self._lo = np.log(np.maximum(self.p_from[self._log], 1e-300))
+        self._hi = np.log(np.maximum(self.p_to[self._log], 1e-300))
+        q = np.arange(par.size)[par.slice("quota")]
+        moving = self.p_to[q] < QUOTA_NOT_BINDING
+        self._q = q[moving]
+        start = np.where(self.p_from[self._q] >= QUOTA_NOT_BINDING, 1.0, self.p_from[self._q])
+        self._qlo, self._qhi = np.log(start), np.log(np.maximum(self.p_to[self._q], 1e-12))
+        self._mu = par.slice("fb_mu")
+        self._ramp = CONTINUATION_SMOOTHING if len(self._q) and self.smoothing else 0.0
+
+    def __call__(self, t: float) -> np.ndarray:
         if t >= 1.0:
-            return p_to.copy()
-        p = p_from + t * (p_to - p_from)
-        p[log_idx] = np.exp(lo + t * (hi - lo))
-        if t > 0.0:
-            p[q] = np.where(p_to[q] >= QUOTA_NOT_BINDING, p_to[q],
-                            np.exp(np.log(q_from) + t * (np.log(q_to) - np.log(q_from))))
-            p[mu] = np.maximum(p_to[mu], CONTINUATION_SMOOTHING * (1.0 - t) ** 2 + FB_SMOOTHING)
+            return self.p_to.copy()
+        p = self.p_from + t * (self.p_to - self.p_from)
+        p[self._log] = np.exp(self._lo + t * (self._hi - self._lo))
+        p[self._q] = np.exp(self._qlo + t * (self._qhi - self._qlo))
+        p[self._mu] = self.p_to[self._mu] + self._ramp * 4.0 * t * (1.0 - t)
         return p
-    return path
+
+    def derivative(self, t: float) -> np.ndarray:
+        """dp/dt along the path."""
+        d = self.p_to - self.p_from
+        d[self._log] = (self._hi - self._lo) * np.exp(self._lo + t * (self._hi - self._lo))
+        d[self._q] = (self._qhi - self._qlo) * np.exp(self._qlo + t * (self._qhi - self._qlo))
+        d[self._mu] = self._ramp * 4.0 * (1.0 - 2.0 * t)
+        return d
+
+
+def instrument_path(cgem: CGEModel, p_from: np.ndarray, p_to: np.ndarray,
+                    smoothing: bool = True) -> InstrumentPath:
+    """The continuation path from ``p_from`` to ``p_to`` (see :class:`InstrumentPath`)."""
+    return InstrumentPath(cgem, p_from, p_to, smoothing)

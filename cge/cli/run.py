@@ -17,13 +17,15 @@ def run(
     out: Path = typer.Option(Path("results"), help="folder for <name>.nc and <name>/*.csv"),
     backend: str = typer.Option("newton", help="newton | cyipopt | casadi | pyomo"),
     as_json: bool = typer.Option(False, "--json", help="print the headline results as JSON"),
+    decompose: bool = typer.Option(False, "--decompose",
+                                   help="add the welfare decomposition and subtotals by shock group"),
 ) -> None:
     """Solve a scenario, write its results, print welfare and GDP by region."""
     from cge.results import spillover_summary
     from cge.runner import run_scenario
 
     with user_errors():
-        ds = run_scenario(scenario, out_dir=out, backend=backend)
+        ds = run_scenario(scenario, out_dir=out, backend=backend, decompose=decompose)
     name = ds.attrs["scenario_name"]
     warnings = json.loads(ds.attrs.get("warnings", "[]"))
     for line in warnings:
@@ -64,9 +66,35 @@ def run(
             third.add_row(row["region"], row["outcome"], f"{row['ev_pct_income']:.3f}",
                           *(f"{row[c]:.2f}" if row[c] == row[c] else "n/a" for c in dests))
         console.print(third)
+    if "ev_component_usd_million" in ds:
+        _print_decomposition(console, ds)
     console.print(f"solver: {ds.attrs['solver_status'].split(',')[0]}, {ds.attrs['solver_iterations']} iterations, "
                   f"max residual {ds.attrs['max_residual']:.1e}, {ds.attrs['solve_seconds']:.2f} s; "
                   f"results: {out / (name + '.nc')}")
+
+
+def _print_decomposition(console: Console, ds) -> None:  # noqa: ANN001 (xarray Dataset)
+    """Welfare by component and by subtotal group (USD million)."""
+    comp = ds["ev_component_usd_million"]
+    used = [c for c in comp["ev_component"].values if float(abs(comp.sel(ev_component=c)).max()) > 0.5]
+    table = Table(title="Welfare decomposition: EV by component, USD million "
+                        f"(integration error < {ds.attrs['decomposition_error_usd_million']:.2g})")
+    table.add_column("region")
+    for c in used:
+        table.add_column(str(c).replace("_", " "), justify="right")
+    table.add_column("EV", justify="right")
+    for r in ds["region"].values:
+        table.add_row(str(r), *(f"{float(comp.sel(region=r, ev_component=c)):,.0f}" for c in used),
+                      f"{float(ds.ev_usd_million.sel(region=r)):,.0f}")
+    console.print(table)
+    sub = ds["subtotal_ev_usd_million"]
+    table = Table(title="EV by subtotal group (shocks), USD million")
+    table.add_column("region")
+    for g in sub["subtotal"].values:
+        table.add_column(str(g), justify="right")
+    for r in ds["region"].values:
+        table.add_row(str(r), *(f"{float(sub.sel(region=r, subtotal=g)):,.0f}" for g in sub["subtotal"].values))
+    console.print(table)
 
 
 def info(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:

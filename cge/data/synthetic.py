@@ -46,7 +46,7 @@ def synthetic_dataset(regions: list[str], sectors: list[str], factors: tuple[str
     int_dom = a_dom * output[None, :, :]
     int_imp = a_imp * output[None, :, :]
     # exports: a share of output, split over destinations
-    dest = draw(ns, nr, nr)
+    dest = draw(ns, nr, nr) * np.asarray(sizes or [1.0] * nr)[None, None, :]  # gravity: big markets buy more
     for k in range(nr):
         dest[:, k, k] = 0.0
     dest /= dest.sum(axis=2, keepdims=True)

@@ -79,14 +79,23 @@ class Dual:
         val = np.asarray(val, dtype=float)
         return Dual(val, sp.csr_matrix((len(val), width)))
 
-    def _coerce(self, other: Any) -> tuple[np.ndarray | float, sp.csr_matrix | None]:
+    def _coerce(self, other: Any) -> tuple["Dual", np.ndarray | float, sp.csr_matrix | None]:
+        """(self, other's value, other's Jacobian), a length-1 side broadcast to the other."""
+        me = self
         if isinstance(other, Dual):
-            return other.val, other.jac
-        return other, None
+            if len(other) == 1 and len(self) != 1:
+                other = Dual(np.repeat(other.val, len(self)), other.jac[np.zeros(len(self), dtype=np.int64)])
+            elif len(self) == 1 and len(other) != 1:
+                me = Dual(np.repeat(self.val, len(other)), self.jac[np.zeros(len(other), dtype=np.int64)])
+            return me, other.val, other.jac
+        n = np.size(other)
+        if len(self) == 1 and n > 1:
+            me = Dual(np.repeat(self.val, n), self.jac[np.zeros(n, dtype=np.int64)])
+        return me, other, None
 
     def __add__(self, other: Any) -> "Dual":
-        ov, oj = self._coerce(other)
-        return Dual(self.val + ov, self.jac if oj is None else self.jac + oj)
+        me, ov, oj = self._coerce(other)
+        return Dual(me.val + ov, me.jac if oj is None else me.jac + oj)
 
     __radd__ = __add__
 
@@ -100,11 +109,11 @@ class Dual:
         return (-self) + other
 
     def __mul__(self, other: Any) -> "Dual":
-        ov, oj = self._coerce(other)
-        jac = _rowscale(self.jac, ov)
+        me, ov, oj = self._coerce(other)
+        jac = _rowscale(me.jac, ov)
         if oj is not None:
-            jac = jac + _rowscale(oj, self.val)
-        return Dual(self.val * ov, jac)
+            jac = jac + _rowscale(oj, me.val)
+        return Dual(me.val * ov, jac)
 
     __rmul__ = __mul__
 

@@ -115,7 +115,8 @@ class TradeTerms:
     pcif: Vec       # world (cif) price per delivered unit
     pland: Vec      # price agents pay per delivered unit
     exports: Vec    # delivered quantity of every flow
-    shipped: Vec    # quantity leaving the exporter (iceberg and dissipated rents included)
+    waste: Vec      # dissipated rents and wedges: extra units used up per unit shipped (0 mostly)
+    shipped: Vec    # quantity leaving the exporter: tau (1 + waste) exports
 
 
 def trade_terms(d: TradeData, v, q, tgt_x: Vec, tgt_m: Vec,  # noqa: ANN001
@@ -134,7 +135,7 @@ def trade_terms(d: TradeData, v, q, tgt_x: Vec, tgt_m: Vec,  # noqa: ANN001
         waste = waste + scatter(take(v.rent, diss), d.quota_flow[diss], d.n_flows)
     shipped = q.tau * (1.0 + waste) * exports
     return TradeTerms(rent_x=rent_x, rent_m=rent_m, fob=fob, pcif=pcif, pland=pland, exports=exports,
-                      shipped=shipped)
+                      waste=waste, shipped=shipped)
 
 
 def import_price(d: TradeData, v, q, t: TradeTerms) -> Vec:  # noqa: ANN001
