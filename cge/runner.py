@@ -20,6 +20,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
 
 from cge import __version__
@@ -73,8 +74,8 @@ def resolve_dataset_path(name: str, base: Path | None = None) -> Path:
 
 def structure_key(sc: Scenario, dataset_path: Path, quotas: list[QuotaSpec]) -> tuple:
     """What determines a model's structure: everything except instrument values."""
-    targets = tuple((s.kind, s.model_dump_json(exclude={"max_share", "equal_share"}))
-                    for s in sc.shocks if s.type == "share_target")
+    targets = tuple((s.type, getattr(s, "kind", ""), s.model_dump_json(exclude={"max_share", "equal_share"}))
+                    for s in sc.shocks if s.type in ("share_target", "reciprocity_target"))
     elasticity_file = elasticity_file_path(sc)
     return (str(dataset_path), sc.elasticities, tuple(sorted(sc.esub_crit.items())),
             sc.closure.model_dump_json(), sc.model.model_dump_json(), tuple(quotas), targets,
@@ -172,6 +173,13 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
             raise SolveError(f"target {names} could not be reached (infeasible with its "
                              f"instrument?): {exc}") from None
         raise
+    policy = None
+    if sc.policy is not None:
+        from cge.policy.run import solve_policy
+
+        policy = solve_policy(cached, sc, sc.policy, p_target)
+        solver.x, solver.p = policy.state.x.copy(), policy.state.p.copy()
+        p_target = policy.state.p.copy()
     b = cgem.benchmark
     attrs = {
         "scenario_name": sc.name,
@@ -206,6 +214,8 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
         monitors[mon.name] = share_flows(sc, b, mon, f"monitors[{k}]")
     ds = collect_results(cgem, cached.base, State(solver.x.copy(), p_target), attrs,
                          record.shocked_regions(), monitors)
+    if policy is not None:
+        ds = add_policy(ds, sc.policy.mode, policy)
     if decompose:
         from cge.decompose import DEFAULT_TOLERANCE, add_decomposition
         from cge.decompose import decompose as run_decomposition
@@ -213,6 +223,20 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
         d = run_decomposition(cached, sc, p_target, record, tolerance or DEFAULT_TOLERANCE)
         ds = add_decomposition(ds, d)
     return ds
+
+
+def add_policy(ds: xr.Dataset, mode: str, outcome) -> xr.Dataset:  # noqa: ANN001 (cge.policy.PolicyOutcome)
+    """The results with the chosen instruments and how the optimisation went."""
+    import json
+
+    out = ds.assign_coords(policy_instrument=outcome.instruments.labels)
+    out["policy_instrument_pct"] = (("policy_instrument",), 100 * outcome.values)
+    out["policy_instrument_start_pct"] = (("policy_instrument",), 100 * outcome.start_values)
+    out["policy_instrument_chosen_by"] = (("policy_instrument",), np.array(outcome.owners, dtype=str))
+    out.attrs.update({"policy_mode": mode, "policy_objective": json.dumps(outcome.objective),
+                      "policy_rounds": json.dumps(outcome.rounds), "policy_iterations": outcome.iterations,
+                      "policy_seconds": outcome.seconds, "policy_build_seconds": outcome.build_seconds})
+    return out
 
 
 def write_results(ds: xr.Dataset, out_dir: Path) -> Path:

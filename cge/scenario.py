@@ -24,6 +24,7 @@ from cge.model.closure import Closure
 from cge.model.options import ModelOptions
 from cge.model.overrides import ElasticityOverride
 from cge.model.trade import QuotaSpec
+from cge.policy.spec import PolicySpec
 
 Selector = Union[str, list[str]]
 ALL = "all"
@@ -163,10 +164,23 @@ class ShareTarget(ShareMonitor):
         return "max" if self.max_share is not None else "equal"
 
 
+class ReciprocityTarget(_Shock):
+    """GATT Article XXVIII-style reciprocity: ``side_b`` sets a tariff (free in sign) on its
+    imports from ``side_a`` in ``sectors`` so that the change in A's exports to B equals the
+    change in B's exports to A, both valued at benchmark world prices (docs/model.md,
+    "Outcome targets")."""
+
+    type: Literal["reciprocity_target"]
+    name: str
+    side_a: Selector
+    side_b: Selector
+    sectors: Selector = ALL
+
+
 Shock = Annotated[Union[ImportTariff, ExportTax, ExportQuota, OutputTax, Iceberg, Productivity,
-                        ShareTarget], Field(discriminator="type")]
+                        ShareTarget, ReciprocityTarget], Field(discriminator="type")]
 SHOCK_TYPES = ("import_tariff", "export_tax", "export_quota", "output_tax", "iceberg", "productivity",
-               "share_target")
+               "share_target", "reciprocity_target")
 
 
 class Scenario(BaseModel):
@@ -189,6 +203,7 @@ class Scenario(BaseModel):
     shocks: list[Shock] = Field(default_factory=list)
     monitors: list[ShareMonitor] = Field(default_factory=list)
     subtotals: dict[str, list[str]] = Field(default_factory=dict)
+    policy: PolicySpec | None = None
     path: Path | None = Field(default=None, exclude=True)
     text: str = Field(default="", exclude=True)
 

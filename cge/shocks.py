@@ -21,8 +21,8 @@ from cge.model.calibration import ZERO, Benchmark
 from cge.model.instruments import QUOTA_NOT_BINDING
 from cge.model.targets import TargetSpec
 from cge.scenario import (ExportQuota, ExportTax, Iceberg, ImportTariff, OutputTax, Productivity,
-                          Scenario, Selection, ShareMonitor, ShareTarget, read_tariff_table, split_parents,
-                          table_paths)
+                          ReciprocityTarget, Scenario, Selection, ShareMonitor, ShareTarget, read_tariff_table,
+                          split_parents, table_paths)
 
 BAN_MIN_ESUB_MM = 1.0  # a ban removes a source from the CES; valid only when sources substitute (> 1)
 LOG_PATH = ("tau", "prod", "endow_fr", "endow_fjs")  # multiplicative instruments: stepped in logs
@@ -74,13 +74,16 @@ def share_flows(sc: Scenario, b: Benchmark, s: ShareTarget | ShareMonitor, where
 def target_specs(sc: Scenario, b: Benchmark) -> list[TargetSpec]:
     """The structure of every share target of a scenario, resolved against the benchmark."""
     specs = []
-    names = [s.name for s in sc.shocks if isinstance(s, ShareTarget)]
+    names = [s.name for s in sc.shocks if isinstance(s, (ShareTarget, ReciprocityTarget))]
     for k, s in enumerate(sc.shocks):
+        where = f"shocks[{k}]"
+        if isinstance(s, (ShareTarget, ReciprocityTarget)) and names.count(s.name) > 1:
+            raise CGEInputError(f"{where}.name: target names must be unique; '{s.name}' repeats")
+        if isinstance(s, ReciprocityTarget):
+            specs.append(_reciprocity_spec(sc, b, s, where))
+            continue
         if not isinstance(s, ShareTarget):
             continue
-        where = f"shocks[{k}]"
-        if names.count(s.name) > 1:
-            raise CGEInputError(f"{where}.name: target names must be unique; '{s.name}' repeats")
         if s.rent_to is not None and s.rent_to not in ("exporter", "importer", "none") \
                 and s.rent_to not in b.regions:
             raise CGEInputError(f"{where}.rent_to: '{s.rent_to}' is not a region of the dataset; "
@@ -90,6 +93,26 @@ def target_specs(sc: Scenario, b: Benchmark) -> list[TargetSpec]:
                                 domestic=tuple(domestic), instrument=s.instrument, kind=s.kind,
                                 rent_to=s.rent_to or ""))
     return specs
+
+
+def _reciprocity_spec(sc: Scenario, b: Benchmark, s: ReciprocityTarget, where: str) -> TargetSpec:
+    """Flows of a reciprocity target: B's imports from A in the sectors carry the instrument;
+    all trade between A and B enters the balance."""
+    sel = Selection(sc, b.regions, b.sectors, where)
+    a = sel.regions(s.side_a, "side_a")
+    bb = sel.regions(s.side_b, "side_b")
+    if set(a) & set(bb):
+        raise CGEInputError(f"{where}: side_a and side_b overlap ({sorted(set(a) & set(bb))[0]})")
+
+    def live(i: str, e: str, r: str) -> bool:
+        return b.trade[b.si[i], b.ri[e], b.ri[r]] > ZERO and b.output[b.si[i], b.ri[e]] > ZERO
+    inst = [(i, e, r) for i in sel.sectors(s.sectors, "sectors") for e in a for r in bb if live(i, e, r)]
+    if not inst:
+        raise CGEInputError(f"{where}: no benchmark trade from {a} to {bb} in the sectors named")
+    ab = tuple((i, e, r) for i in b.sectors for e in a for r in bb if live(i, e, r))
+    ba = tuple((i, e, r) for i in b.sectors for e in bb for r in a if live(i, e, r))
+    return TargetSpec(name=s.name, flows=tuple(inst), market_flows=tuple(inst), domestic=(),
+                      instrument="import_tariff", kind="reciprocity", balance_ab=ab, balance_ba=ba)
 
 
 class Instruments:

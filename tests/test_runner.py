@@ -75,3 +75,15 @@ def test_model_is_built_once_per_structure():
     b = run_scenario(scenario_from_dict({**BASE, "name": "other", "shocks": [
         {"type": "productivity", "regions": "CHN", "change_pct": 1}]}))
     assert a.attrs["model_reused"] == 0 and b.attrs["model_reused"] == 1
+
+
+def test_models_with_different_targets_are_not_confused_by_the_cache():
+    """A scenario with a reciprocity target does not reuse the cached model of the same
+    scenario without it (the cache key covers every target type)."""
+    plain = {**BASE, "name": "plain", "shocks": [
+        {"type": "import_tariff", "importers": "USA", "exporters": "CHN", "add_pct_points": 10}]}
+    run_scenario(scenario_from_dict(plain))
+    with_target = {**plain, "name": "recip", "shocks": plain["shocks"] + [
+        {"type": "reciprocity_target", "name": "xxviii", "side_a": "USA", "side_b": "CHN"}]}
+    ds = run_scenario(scenario_from_dict(with_target))
+    assert "target_instrument_pct" in ds

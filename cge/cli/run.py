@@ -68,9 +68,25 @@ def run(
         console.print(third)
     if "ev_component_usd_million" in ds:
         _print_decomposition(console, ds)
+    if "policy_instrument_pct" in ds:
+        _print_policy(console, ds)
     console.print(f"solver: {ds.attrs['solver_status'].split(',')[0]}, {ds.attrs['solver_iterations']} iterations, "
                   f"max residual {ds.attrs['max_residual']:.1e}, {ds.attrs['solve_seconds']:.2f} s; "
                   f"results: {out / (name + '.nc')}")
+
+
+def _print_policy(console: Console, ds) -> None:  # noqa: ANN001 (xarray Dataset)
+    """The instruments the optimisation chose."""
+    rounds = json.loads(ds.attrs["policy_rounds"])
+    table = Table(title=f"Policy ({ds.attrs['policy_mode']}): chosen rates, % "
+                        f"({len(rounds)} round(s), {ds.attrs['policy_iterations']} Ipopt iterations)")
+    for col in ("instrument", "chosen by", "before", "chosen"):
+        table.add_column(col, justify="left" if col in ("instrument", "chosen by") else "right")
+    for lab in ds["policy_instrument"].values:
+        table.add_row(str(lab), str(ds.policy_instrument_chosen_by.sel(policy_instrument=lab).item()),
+                      f"{float(ds.policy_instrument_start_pct.sel(policy_instrument=lab)):.2f}",
+                      f"{float(ds.policy_instrument_pct.sel(policy_instrument=lab)):.2f}")
+    console.print(table)
 
 
 def _print_decomposition(console: Console, ds) -> None:  # noqa: ANN001 (xarray Dataset)

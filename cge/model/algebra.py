@@ -13,9 +13,10 @@ block code then runs on four kinds of vector:
   work grows with the number of nonzeros, not with the number of scalar expressions;
 - :class:`Tangent` (value + one directional derivative): Jacobian-vector products at
   about twice the cost of a residual, for Newton-Krylov iterations;
-- ``casadi.SX`` column vectors, and ``numpy`` object arrays of Pyomo expressions: the
-  CasADi graph (Ipopt through CasADi) and the Pyomo model are generated from the very
-  same definitions (``cge.model.pyomo_model``), so all routes solve the same equations.
+- CasADi ``SX`` or ``MX`` column vectors, and ``numpy`` object arrays of Pyomo
+  expressions: the CasADi graphs (Ipopt through CasADi; exact Hessians for policy
+  optimisation) and the Pyomo model are generated from the very same definitions
+  (``cge.model.pyomo_model``), so all routes solve the same equations.
 
 Only the operations below are used by the blocks: arithmetic (``+ - * /``, powers
 with constant exponents), ``exp``, ``log``, ``sqrt``, ``take``, ``segment_sum``,
@@ -206,9 +207,7 @@ def take(v: Vec, idx: np.ndarray) -> Vec:
     if isinstance(v, Tangent):
         return Tangent(v.val[idx], v.dot[idx])
     if _is_casadi(v):
-        import casadi as ca
-
-        return v[idx.tolist(), 0] if len(idx) else ca.SX(0, 1)
+        return v[idx.tolist(), 0] if len(idx) else type(v)(0, 1)
     return np.asarray(v)[idx]
 
 

@@ -142,7 +142,8 @@ class CGEModel:
         if len(self.targets):
             world = t.pcif * t.exports
             e.target_share = target_shares(self.target_data, world, v.py * e.home)
-            fam["target_condition"] = target_conditions(self.target_data, v, q, e.target_share)
+            fam["target_condition"] = target_conditions(self.target_data, v, q, e.target_share, t.exports,
+                                                        self.trade.x_bar)
         fam["numeraire"] = numeraire(b, self.closure, v, q, e.cpi, s.yj["j"], s.yj["r"])
         return {k: fam[k] for k in EQUATION_BLOCKS if k in fam and k in self.rows.blocks}, e
 

@@ -18,6 +18,13 @@ Shares are values at world prices (cif, before tariffs and importer-side wedges)
 
 A ``max`` target is a complementarity (Fischer-Burmeister): tgt >= 0, level - share >= 0,
 one of them zero.  An ``equal`` target fixes the share and leaves the instrument free.
+
+A ``reciprocity`` target (GATT Article XXVIII: withdrawal of substantially equivalent
+concessions) makes the change in side A's exports to side B, valued at benchmark world
+prices, equal the change in B's exports to A; its instrument (free in sign) is on
+``flows`` (e.g. B's tariff on imports from A):
+
+    Σ_{A->B} (X - Xbar) - Σ_{B->A} (X - Xbar) = 0      (benchmark world prices are 1)
 """
 
 from __future__ import annotations
@@ -43,8 +50,10 @@ class TargetSpec:
     market_flows: tuple[tuple[str, str, str], ...]  # all import flows into Y in S
     domestic: tuple[tuple[str, str], ...]           # (i, r) domestic sales counted (measure: use)
     instrument: str                                 # import_tariff | import_quota | export_quota
-    kind: str                                       # max | equal
+    kind: str                                       # max | equal | reciprocity
     rent_to: str = ""                               # exporter | importer | none | REGION
+    balance_ab: tuple[tuple[str, str, str], ...] = ()  # reciprocity: A's exports to B
+    balance_ba: tuple[tuple[str, str, str], ...] = ()  # reciprocity: B's exports to A
 
     @property
     def recipient(self) -> str:
@@ -66,6 +75,10 @@ class TargetData:
     specs: list[TargetSpec]
     equal: np.ndarray          # targets with kind 'equal'
     maximum: np.ndarray        # targets with kind 'max'
+    reciprocal: np.ndarray     # targets with kind 'reciprocity'
+    bal_flow: np.ndarray       # (target, flow) pairs of the reciprocity balances, signed
+    bal_seg: Segments
+    bal_scale: np.ndarray      # benchmark two-way trade of each reciprocity target
     num_flow: np.ndarray       # (target, flow) pairs of the numerators
     num_seg: Segments
     den_flow: np.ndarray
@@ -124,9 +137,22 @@ def prepare_targets(b: Benchmark, sets: ModelSets, specs: list[TargetSpec]) -> T
     def arr(x: list[int]) -> np.ndarray:
         return np.asarray(x, dtype=np.int64)
 
+    bal_t, bal_f, bal_w = [], [], []
+    for k, spec in enumerate(specs):
+        for sign, side in ((1.0, spec.balance_ab), (-1.0, spec.balance_ba)):
+            for f in side:
+                bal_t.append(k)
+                bal_f.append(pos[f])
+                bal_w.append(sign)
+    bal_f_arr = arr(bal_f)
+    x_bar = b.trade[sets.flows["i"], sets.flows["s"], sets.flows["r"]]
+    scale = np.bincount(arr(bal_t), weights=x_bar[bal_f_arr], minlength=n) if bal_t else np.zeros(n)
     return TargetData(
         specs=list(specs), equal=arr([k for k, s in enumerate(specs) if s.kind == "equal"]),
-        maximum=arr([k for k, s in enumerate(specs) if s.kind != "equal"]),
+        maximum=arr([k for k, s in enumerate(specs) if s.kind == "max"]),
+        reciprocal=arr([k for k, s in enumerate(specs) if s.kind == "reciprocity"]),
+        bal_flow=bal_f_arr, bal_seg=Segments.of(arr(bal_t), n, np.asarray(bal_w)),
+        bal_scale=np.where(scale > 0, scale, 1.0),
         num_flow=num_flow, num_seg=num_seg, den_flow=den_flow, den_seg=den_seg,
         dom_yj=dom_yj, dom_seg=dom_seg,
         x_flow=arr(list(wedge["exporter"])), x_target=arr(list(wedge["exporter"].values())),
@@ -153,14 +179,20 @@ def target_shares(d: TargetData, world_value: Vec, home_value: Vec) -> Vec:
     return num / den
 
 
-def target_conditions(d: TargetData, v, q, share: Vec) -> Vec:  # noqa: ANN001
-    """max: complementarity of the wedge and the slack; equal: share = level."""
+def target_conditions(d: TargetData, v, q, share: Vec, exports: Vec, x_bar: np.ndarray) -> Vec:  # noqa: ANN001
+    """max: complementarity of the wedge and the slack; equal: share = level; reciprocity:
+    the two sides' export changes at benchmark world prices balance."""
     gap = q.target_level - share
     fb = fischer_burmeister(v.tgt, gap, q.fb_mu)
-    if not len(d.equal):
+    if not len(d.equal) and not len(d.reciprocal):
         return fb
     n = len(d.specs)
-    return (scatter(take(fb, d.maximum), d.maximum, n) - scatter(take(gap, d.equal), d.equal, n))
+    out = scatter(take(fb, d.maximum), d.maximum, n) - scatter(take(gap, d.equal), d.equal, n)
+    if len(d.reciprocal):
+        change = take(exports, d.bal_flow) - x_bar[d.bal_flow]
+        balance = segment_sum(change, d.bal_seg) / d.bal_scale
+        out = out + scatter(take(balance, d.reciprocal), d.reciprocal, n)
+    return out
 
 
 def target_income(d: TargetData, v, q, fob: Vec, pcif: Vec, exports: Vec, nr: int) -> Vec:  # noqa: ANN001
