@@ -222,7 +222,7 @@ class PolicyProblem:
         start = time.perf_counter()
         ins = self.instruments
         u0 = ins.values(p) if u0 is None else u0
-        n, k = self._n, len(ins.positions)
+        n = self._n
         lbg = np.concatenate([np.zeros(n), np.full(len(self._levels), -np.inf)])
         ubg = np.concatenate([np.zeros(n), self._levels])
         with solver_output_to_stderr():
