@@ -194,7 +194,7 @@ def resolve_shocks(cgem: CGEModel, sc: Scenario,
                 ins.record.warnings.append(f"{where}: its selectors name no flow with benchmark trade; "
                                            "it has no effect")
         if isinstance(s, ImportTariff) and s.table is not None:
-            _apply_table(ins, next(tables), s.mode, sel, children, flows, where)
+            _apply_table(ins, next(tables), s.mode, sel, s, children, flows, where)
         elif isinstance(s, ImportTariff):
             rule = _rate_rule(s)
             for idx in bilateral(sel, s):
@@ -231,18 +231,30 @@ def resolve_shocks(cgem: CGEModel, sc: Scenario,
     return ins.p, ins.record
 
 
-def _apply_table(ins: Instruments, path, mode: str, sel: Selection,  # noqa: ANN001
+def _apply_table(ins: Instruments, path, mode: str, sel: Selection, shock,  # noqa: ANN001
                  children: dict[str, str], flows: set, where: str) -> None:
-    """Apply a tariff table; a row for a parent sector also covers sectors split from it."""
+    """Apply a tariff table; a row for a parent sector also covers sectors split from it.
+
+    The shock's own selectors (``importers``, ``exporters``, ``sectors``) choose which rows
+    apply, so one table can feed several named shocks (e.g. one for each side of a tariff
+    war); a shock whose selectors match no row of its table is refused."""
     df = read_tariff_table(path, f"{where}.table")
     kids: dict[str, list[str]] = {}
     for child, parent in children.items():
         kids.setdefault(parent, []).append(child)
+    keep_imp = set(sel.regions(shock.importers, "importers"))
+    keep_exp = set(sel.regions(shock.exporters, "exporters"))
+    keep_sec = set(sel.sectors(shock.sectors, "sectors"))
+    applied = 0
     for row in df.itertuples(index=False):
-        imp = sel.regions(row.importer, f"table {path.name} importer")
-        exp = sel.regions(row.exporter, f"table {path.name} exporter")
+        imp = [r for r in sel.regions(row.importer, f"table {path.name} importer") if r in keep_imp]
+        exp = [r for r in sel.regions(row.exporter, f"table {path.name} exporter") if r in keep_exp]
         secs = sel.sectors(row.sector, f"table {path.name} sector")
-        secs = secs + [c for sct in secs for c in kids.get(sct, [])]
+        secs = [c for c in secs + [c for sct in secs for c in kids.get(sct, [])] if
+                c in keep_sec or children.get(c) in keep_sec]
+        if not (imp and exp and secs):
+            continue
+        applied += 1
         rate = float(row.rate_pct) / 100.0
         rule = (lambda old, rate=rate: rate) if mode == "rate_pct" else (lambda old, rate=rate: old + rate)
         hits = [(i, e, r) for i in secs for e in exp for r in imp if (i, e, r) in flows]
@@ -252,6 +264,9 @@ def _apply_table(ins: Instruments, path, mode: str, sel: Selection,  # noqa: ANN
             ins.record.warnings.append(
                 f"{where}: table {path.name} row ({row.importer}, {row.exporter}, {row.sector}) names "
                 "flows with no benchmark trade; it has no effect")
+    if not applied:
+        raise CGEInputError(f"{where}: no row of table {path.name} falls within the shock's importers, "
+                            "exporters and sectors")
 
 
 @dataclass

@@ -2,13 +2,15 @@
 (docs/decomposition.md).
 
 The scenario's instruments move along a path p(t) from the base (t = 0) to the scenario
-(t = 1).  The model is solved at grid points t_k = k / N (one compiled model, each solve
-warm-started from the last); at each point the implicit-function theorem gives the
+(t = 1).  The model is solved at quadrature nodes (one compiled model, each solve
+warm-started from the nearest solved point); at each node the implicit-function theorem gives the
 direction of the solution, dx/dt = -J^-1 (dg/dp) dp/dt, exactly (sparse AD and one LU), and
 splits it by subtotal group g: dx_g/dt = -J^-1 (dg/dp) dp_g/dt, where dp_g/dt holds the
-instruments that group's shocks change.  Rates of change are integrated with Simpson's rule
-and Richardson extrapolation; N doubles until the estimated integration error of every
-region's welfare is below ``tolerance`` x income.
+instruments that group's shocks change.  The path is cut where a quota or target starts or stops
+binding; each smooth piece is integrated by Gauss-Legendre quadrature with more nodes until
+the integral of every region's welfare rate matches its change in EV (known exactly at both
+ends from the levels solutions) within ``tolerance`` x income -- the error of the EV
+decomposition itself, since the components add up to the welfare rate at every point.
 
 - welfare components (:mod:`cge.decompose.welfare`) sum to EV at every point exactly, so
   their integrals sum to the EV of the levels solution up to the integration error;
@@ -27,26 +29,26 @@ import numpy as np
 import scipy.sparse.linalg as spla
 import xarray as xr
 
-from cge.decompose.quadrature import richardson
+from cge.decompose.quadrature import NODE_COUNTS, gauss_legendre
 from cge.decompose.welfare import BY_SECTOR, COMPONENTS, welfare_rates
+from cge.model.algebra import values
+from cge.model.demand import utility
 from cge.errors import CGEInputError, SolveError
 from cge.results import CHANGE_VARIABLES, State, result_arrays, state_terms
 from cge.scenario import Scenario, subtotal_groups
 from cge.shocks import ShockRecord, instrument_path
 
 FD_STEP = 1e-6
-DEFAULT_TOLERANCE = 1e-7   # integration error of welfare, relative to income
-MAX_INTERVALS = 64
+DEFAULT_TOLERANCE = 1e-6   # integration error of welfare, relative to each region's income
+SWITCH_SCAN = 8            # intervals of the scan for switching points
 SWITCH_TOLERANCE = 1e-9    # where on the path a quota or target starts or stops binding
-KINK_OFFSET = 1e-8         # integrate each smooth piece from just inside its kinks
-KINK_TOLERANCE = 1e-8      # a switching value this close to 0 at an end of the path is a kink
 
 
 @dataclass
 class PointRates:
     """Everything integrated, at one grid point."""
 
-    x: np.ndarray                   # the solution there (warm start for the next point)
+    x: np.ndarray                   # the solution there
     dev: np.ndarray
     components: np.ndarray          # (component, region)
     by_sector: np.ndarray           # (component, region, sector)
@@ -67,7 +69,7 @@ class Decomposition:
     group_results: dict[str, np.ndarray]
     dims: dict[str, tuple[str, ...]]
     groups: list[str]
-    intervals: int
+    intervals: int                    # quadrature nodes used (all pieces)
     error: np.ndarray                 # integration error estimate of EV by region
     identity_residual: float
     seconds: float
@@ -94,13 +96,12 @@ def group_masks(record: ShockRecord, groups: dict[str, list[int]], n_par: int,
 def _rates(cgem, solver, base_terms, cpi_base, x, p, dp, masks) -> PointRates:  # noqa: ANN001
     cm = solver.compiled
     lu = spla.splu(cm.jacobian(x, p).tocsc())
-    jp = cm.parameter_jacobian(x, p)
-    dx = -lu.solve(jp @ dp)
+    dx = -lu.solve(cm.parameter_jvp(x, p, dp))
     total = welfare_rates(cgem, x, p, dx, dp, cpi_base)
     group_comp, group_res = [], {}
     for mask in masks:
         dp_g = dp * mask
-        dx_g = -lu.solve(jp @ dp_g)
+        dx_g = -lu.solve(cm.parameter_jvp(x, p, dp_g))
         group_comp.append(welfare_rates(cgem, x, p, dx_g, dp_g, cpi_base).components)
         up = result_arrays(cgem, base_terms, state_terms(cgem, State(x + FD_STEP * dx_g, p + FD_STEP * dp_g)),
                            p + FD_STEP * dp_g)
@@ -131,20 +132,21 @@ def switching_values(cgem, x: np.ndarray, p: np.ndarray) -> np.ndarray:  # noqa:
 
 
 def decompose(cached, sc: Scenario, p_target: np.ndarray, record: ShockRecord,  # noqa: ANN001
-              tolerance: float = DEFAULT_TOLERANCE, min_intervals: int = 4,
-              max_intervals: int = MAX_INTERVALS) -> Decomposition:
+              tolerance: float = DEFAULT_TOLERANCE, min_nodes: int = NODE_COUNTS[0],
+              max_nodes: int = NODE_COUNTS[-1]) -> Decomposition:
     """Integrate welfare components and subtotals along the path from the base to ``p_target``.
 
     The path is split where a quota or target switches between slack and binding (found by
-    bisection on the switching values); each smooth piece is integrated with Simpson's rule
-    and Richardson extrapolation, its ends moved inside by ``KINK_OFFSET`` at a switch."""
+    bisection on the switching values); each smooth piece is integrated by Gauss-Legendre
+    quadrature with more nodes until the integral of every region's welfare rate matches
+    the change in its EV between the piece's ends within ``tolerance`` x income."""
     start = time.perf_counter()
     cgem, solver, base = cached.cgem, cached.solver, cached.base
     groups = subtotal_groups(sc)
     masks = group_masks(record, groups, cgem.parameters.size, cgem.parameters.label)
     path = instrument_path(cgem, base.p, p_target, smoothing=False)
     base_terms = state_terms(cgem, base)
-    cpi_base, income = base_terms.cpi, base_terms.inc
+    cpi_base, income, u_base = base_terms.cpi, base_terms.inc, base_terms.utility
     dims = {k: d for k, (d, _) in result_arrays(cgem, base_terms, base_terms, base.p).items()}
     solved: dict[float, np.ndarray] = {0.0: base.x.copy()}
 
@@ -159,45 +161,40 @@ def decompose(cached, sc: Scenario, p_target: np.ndarray, record: ShockRecord,  
             solved[t] = solver.x.copy()
         return solved[t]
 
-    rates: dict[float, PointRates] = {}
+    def ev_at(t: float) -> np.ndarray:
+        u = utility(cgem.demand, cgem.variables.split(solve_at(t)), cgem.parameters.split(path(t)))
+        return cgem.demand.income_bar * cpi_base * (values(u) - u_base)
 
-    def rate(t: float) -> PointRates:
-        if t not in rates:
-            rates[t] = _rates(cgem, solver, base_terms, cpi_base, solve_at(t), path(t), path.derivative(t), masks)
-        return rates[t]
+    def switching(t: float) -> np.ndarray:
+        return switching_values(cgem, solve_at(t), path(t))
 
-    switching = lambda t: switching_values(cgem, solve_at(t), path(t))  # noqa: E731
-    breaks = _switches(switching, 2 * min_intervals)
+    breaks = _switches(switching, SWITCH_SCAN)
     pieces = list(zip([0.0] + breaks, breaks + [1.0]))
-    on_kink = {t: bool((np.abs(switching(t)) < KINK_TOLERANCE).any()) for t in (0.0, 1.0)}
     totals: list[dict] = []
     history: list[dict] = []
     err = np.zeros(len(income))
-    n_used = 0
+    nodes_used = 0
+    counts = [n for n in NODE_COUNTS if min_nodes <= n <= max_nodes] or [min_nodes]
     for a, b in pieces:
-        lo = a + KINK_OFFSET if a > 0.0 or on_kink[0.0] else a
-        hi = b - KINK_OFFSET if b < 1.0 or on_kink[1.0] else b
-        n = min_intervals
-        while True:
-            ts = lo + (hi - lo) * np.linspace(0.0, 1.0, 2 * n + 1)
-            grid = [rate(float(t)) for t in ts]
-            ev, e_piece = richardson(np.array([g.dev for g in grid]))
-            e_piece = e_piece * (hi - lo)
-            if (e_piece / income).max() <= tolerance / len(pieces) or 2 * n >= max_intervals:
+        change = ev_at(b) - ev_at(a)
+        for n in counts:
+            ts, ws = gauss_legendre(n, a, b)
+            grid = [_rates(cgem, solver, base_terms, cpi_base, solve_at(float(t)), path(float(t)),
+                           path.derivative(float(t)), masks) for t in ts]
+            e_piece = np.abs(np.tensordot(ws, np.array([g.dev for g in grid]), axes=(0, 0)) - change)
+            history.append({"from": a, "to": b, "nodes": n, "max_relative_error": float((e_piece / income).max())})
+            if (e_piece / income).max() <= tolerance / len(pieces):
                 break
-            n *= 2
-        history.append({"from": a, "to": b, "intervals": 2 * n,
-                        "max_relative_error": float((e_piece / income).max())})
         err = err + e_piece
-        n_used += 2 * n
-        width = hi - lo
+        nodes_used += n
 
-        def integral(get: Callable[[PointRates], np.ndarray], grid=grid, width=width) -> np.ndarray:
-            return richardson(np.array([get(g) for g in grid]))[0] * width
+        def integral(get: Callable[[PointRates], np.ndarray], grid=grid, ws=ws) -> np.ndarray:
+            return np.tensordot(ws, np.array([get(g) for g in grid]), axes=(0, 0))
         totals.append({
             "components": integral(lambda g: g.components), "by_sector": integral(lambda g: g.by_sector),
             "trade": integral(lambda g: g.trade), "group_components": integral(lambda g: g.group_components),
-            "group_results": {k: integral(lambda g, k=k: g.group_results[k]) for k in grid[0].group_results}})
+            "group_results": {k: integral(lambda g, k=k: g.group_results[k]) for k in grid[0].group_results},
+            "identity": max(g.identity_residual for g in grid)})
 
     def add(key: str) -> np.ndarray:
         return sum(t[key] for t in totals)
@@ -205,8 +202,8 @@ def decompose(cached, sc: Scenario, p_target: np.ndarray, record: ShockRecord,  
         components=add("components"), by_sector=add("by_sector"), trade=add("trade"),
         group_components=add("group_components"),
         group_results={k: sum(t["group_results"][k] for t in totals) for k in totals[0]["group_results"]},
-        dims=dims, groups=list(groups), intervals=n_used, error=err,
-        identity_residual=max(r.identity_residual for r in rates.values()),
+        dims=dims, groups=list(groups), intervals=nodes_used, error=err,
+        identity_residual=max(t["identity"] for t in totals),
         seconds=time.perf_counter() - start, history=history, breaks=breaks)
 
 
@@ -243,7 +240,7 @@ def add_decomposition(ds: xr.Dataset, d: Decomposition) -> xr.Dataset:
     for name in CHANGE_VARIABLES:
         out[f"subtotal_{name}"] = (("subtotal",) + d.dims[name], d.group_results[name])
     out.attrs.update({
-        "decomposition_intervals": d.intervals,
+        "decomposition_nodes": d.intervals,
         "decomposition_error_usd_million": float(d.error.max()),
         "decomposition_identity_residual": d.identity_residual,
         "decomposition_seconds": d.seconds,

@@ -1,31 +1,21 @@
-"""Composite Simpson rule on [0, 1] with Richardson extrapolation (docs/decomposition.md).
+"""Gauss-Legendre quadrature on an interval (docs/decomposition.md).
 
-The integrand is evaluated on the grid t_k = k / N (N even).  ``simpson(values, step)``
-integrates the points with stride ``step`` (so the same evaluations give the rule with N
-and N/2 intervals); Richardson's extrapolation of the two, (16 S_N - S_{N/2}) / 15, removes
-the h^4 error term, and |S_N - S_{N/2}| / 15 estimates the error that remains in S_N.
+Along a piece of the path on which no quota or target switches, every rate of change is a
+smooth function of t, and an n-node Gauss-Legendre rule integrates polynomials of degree
+2n - 1 exactly; it converges much faster than composite Simpson with Richardson
+extrapolation (measured on us_china_2025_peak: 8 nodes give the welfare integral to 2.5e-8 of
+income, where Simpson with Richardson needs 33 points).  The nodes are interior, so the ends of
+a piece -- where a restriction starts or stops binding -- are never evaluated.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-
-def simpson(values: np.ndarray, step: int = 1) -> np.ndarray:
-    """Composite Simpson integral over [0, 1] of ``values`` (first axis: grid points k / N),
-    using every ``step``-th point; the number of intervals used must be even."""
-    pts = values[::step]
-    n = pts.shape[0] - 1
-    if n < 2 or n % 2:
-        raise ValueError(f"Simpson's rule needs an even number of intervals (got {n})")
-    w = np.ones(n + 1)
-    w[1:-1:2] = 4.0
-    w[2:-1:2] = 2.0
-    return np.tensordot(w, pts, axes=(0, 0)) / (3.0 * n)
+NODE_COUNTS: tuple[int, ...] = (6, 8, 12, 16, 24, 32, 48, 64)
 
 
-def richardson(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Extrapolated integral and its error estimate from the grid and its every-other point."""
-    fine = simpson(values, 1)
-    coarse = simpson(values, 2)
-    return fine + (fine - coarse) / 15.0, np.abs(fine - coarse) / 15.0
+def gauss_legendre(n: int, a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights of the n-node Gauss-Legendre rule on [a, b]."""
+    x, w = np.polynomial.legendre.leggauss(n)
+    return a + (b - a) * (x + 1.0) / 2.0, w * (b - a) / 2.0

@@ -145,6 +145,17 @@ class CompiledModel:
                  for k in self.cgem.rows.blocks]
         return np.concatenate(parts)[self.active]
 
+    def parameter_jvp(self, x: np.ndarray, p: np.ndarray, dp: np.ndarray) -> np.ndarray:
+        """(dg/dp) @ dp by forward-mode tangents in the parameters."""
+        par = self.cgem.parameters
+        v = _namespace(self.cgem.variables, np.asarray(x, float))
+        q = SimpleNamespace(**{k: Tangent(p[par.slice(k)], dp[par.slice(k)]) for k in par.blocks})
+        with np.errstate(all="ignore"):
+            fam, _ = self.cgem.equations(v, q)
+        parts = [fam[k].dot if isinstance(fam[k], Tangent) else np.zeros(len(values(fam[k])))
+                 for k in self.cgem.rows.blocks]
+        return np.concatenate(parts)[self.active]
+
     def parameter_jacobian(self, x: np.ndarray, p: np.ndarray) -> sp.csr_matrix:
         """dg/dp of the square system (instruments), sparse."""
         return self._derivative(x, p, "p")[self.active]

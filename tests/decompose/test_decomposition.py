@@ -101,7 +101,7 @@ def test_components_sum_to_ev_of_the_levels_solution(decomposed):
     ds = decomposed
     gap = abs(ds.ev_component_usd_million.sum("ev_component") - ds.ev_usd_million) / ds.income_usd_million
     assert float(gap.max()) < 1e-6
-    assert ds.attrs["decomposition_identity_residual"] < 1e-8
+    assert ds.attrs["decomposition_identity_residual"] < 1e-12 * float(ds.income_usd_million.max())
 
 
 def test_subtotals_sum_to_the_total_of_every_variable(decomposed):
@@ -125,14 +125,14 @@ def test_subtotals_do_not_depend_on_the_order_of_shocks(decomposed):
 
 
 def test_integration_error_falls_as_the_grid_is_refined():
-    """With more intervals, Σ components moves closer to EV."""
+    """With more quadrature nodes, Σ components moves closer to EV."""
     sc = scenario()
     ds = solve_scenario(sc)
     cached = get_model(sc)[0]
     p, rec = resolve_shocks(cached.cgem, sc, cached.base.p)
     gaps = []
-    for n in (2, 4, 8):
-        d = decompose(cached, sc, p, rec, min_intervals=n, max_intervals=2 * n)
+    for n in (2, 3, 4):
+        d = decompose(cached, sc, p, rec, tolerance=0.0, min_nodes=n, max_nodes=n)
         gaps.append(float(np.abs(d.components.sum(axis=0) - ds.ev_usd_million.values).max()))
     assert gaps[0] > gaps[1] > gaps[2]
 
