@@ -11,6 +11,7 @@ the allowed values.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
@@ -164,6 +165,29 @@ class ShareTarget(ShareMonitor):
         return "max" if self.max_share is not None else "equal"
 
 
+class Rebalancing(_Shock):
+    """Final-demand rebalancing: the shares of regional income spent by final-demand agents
+    change by the given percentage points (e.g. ``{hh: 3, inv: -3}`` moves 3% of income from
+    investment to private consumption); the changes must sum to zero and every share stay in
+    (0, 100) (docs/model.md, "Final demand and welfare")."""
+
+    type: Literal["rebalancing"]
+    regions: Selector
+    change_pct_points: dict[str, float]
+
+    @model_validator(mode="after")
+    def _balanced(self) -> "Rebalancing":
+        vals = list(self.change_pct_points.values())
+        if not vals:
+            raise ValueError("change_pct_points: name at least two agents, e.g. {hh: 3, inv: -3}")
+        if any(isinstance(v, bool) or not math.isfinite(v) for v in vals):
+            raise ValueError("change_pct_points: every change must be a finite number")
+        if abs(sum(vals)) > 1e-9:
+            raise ValueError(f"change_pct_points must sum to 0 (they sum to {sum(vals):g}): income "
+                             "moves between agents, it is not created")
+        return self
+
+
 class ReciprocityTarget(_Shock):
     """GATT Article XXVIII-style reciprocity: ``side_b`` sets a tariff (free in sign) on its
     imports from ``side_a`` in ``sectors`` so that the change in A's exports to B equals the
@@ -178,9 +202,9 @@ class ReciprocityTarget(_Shock):
 
 
 Shock = Annotated[Union[ImportTariff, ExportTax, ExportQuota, OutputTax, Iceberg, Productivity,
-                        ShareTarget, ReciprocityTarget], Field(discriminator="type")]
+                        ShareTarget, ReciprocityTarget, Rebalancing], Field(discriminator="type")]
 SHOCK_TYPES = ("import_tariff", "export_tax", "export_quota", "output_tax", "iceberg", "productivity",
-               "share_target", "reciprocity_target")
+               "share_target", "reciprocity_target", "rebalancing")
 
 
 class Scenario(BaseModel):

@@ -21,7 +21,7 @@ from cge.model.calibration import ZERO, Benchmark
 from cge.model.instruments import QUOTA_NOT_BINDING
 from cge.model.targets import TargetSpec
 from cge.scenario import (ExportQuota, ExportTax, Iceberg, ImportTariff, OutputTax, Productivity,
-                          ReciprocityTarget, Scenario, Selection, ShareMonitor, ShareTarget, read_tariff_table,
+                          Rebalancing, ReciprocityTarget, Scenario, Selection, ShareMonitor, ShareTarget, read_tariff_table,
                           split_parents, table_paths)
 
 BAN_MIN_ESUB_MM = 1.0  # a ban removes a source from the CES; valid only when sources substitute (> 1)
@@ -43,7 +43,7 @@ class ShockRecord:
         regions: set[str] = set(self.target_regions)
         for name, entries in self.changes.items():
             for idx in entries:
-                if name in ("to", "prod"):
+                if name in ("to", "prod", "fd_share"):
                     regions.add(idx[1])
                 elif name in ("tm", "te", "tau", "avail", "quota"):
                     regions.update(idx[1:3])
@@ -228,7 +228,26 @@ def resolve_shocks(cgem: CGEModel, sc: Scenario,
         elif isinstance(s, Productivity):
             for idx in regional(sel, s):
                 ins.set("prod", idx, lambda old: old * (1.0 + s.change_pct / 100.0), where)
+        elif isinstance(s, Rebalancing):
+            _rebalance(ins, b, sel, s, where)
     return ins.p, ins.record
+
+
+def _rebalance(ins: Instruments, b: Benchmark, sel: Selection, s: Rebalancing, where: str) -> None:
+    """Move income shares between final-demand agents of each selected region."""
+    for a in s.change_pct_points:
+        if a not in b.fd_agents:
+            raise CGEInputError(f"{where}.change_pct_points: unknown final-demand agent '{a}'; "
+                                f"allowed: {', '.join(b.fd_agents)}")
+    for r in sel.regions(s.regions, "regions"):
+        for a, pts in s.change_pct_points.items():
+            if ins.position("fd_share", (a, r)) is None:
+                raise CGEInputError(f"{where}: {a} has no benchmark expenditure in {r}")
+            ins.set("fd_share", (a, r), lambda old, pts=pts: old + pts / 100.0, where)
+            new = float(ins.p[ins.position("fd_share", (a, r))])
+            if not 0.0 < new < 1.0:
+                raise CGEInputError(f"{where}: the share of {a} in {r}'s income would be {100 * new:.1f}%; "
+                                    "it must stay between 0 and 100")
 
 
 def _apply_table(ins: Instruments, path, mode: str, sel: Selection, shock,  # noqa: ANN001

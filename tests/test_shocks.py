@@ -89,3 +89,27 @@ def test_table_rows_and_selectors_without_base_trade_are_reported(tmp_path):
     ds = run_scenario(load_scenario(tmp_path / "w.yaml"))
     warnings = json.loads(ds.attrs["warnings"])
     assert len(warnings) == 1 and "(USA, USA, MAN)" in warnings[0]
+
+
+def test_rebalancing_moves_the_consumption_share_by_exactly_the_stated_amount():
+    """Moving 4 points of China's income from investment to private consumption: at the solution
+    households spend exactly 4 points more of income (and investment 4 points less)."""
+    from cge.model.algebra import values
+    from cge.runner import run_scenario
+
+    sc = scenario_from_dict({**BASE, "name": "rebal", "shocks": [
+        {"type": "rebalancing", "regions": "CHN", "change_pct_points": {"hh": 4, "inv": -4}}]})
+    run_scenario(sc)
+    cached = get_model(sc)[0]
+    cg, s = cached.cgem, cached.solver
+    _, e = cg.evaluate(s.x, s.p)
+    pa = values(e.pa)
+    arm = cg.sets.arm
+    income = s.x[cg.variables.slice("inc")] * cg.demand.income_bar
+    k = cg.benchmark.ri["CHN"]
+    for agent, change in (("hh", 4.0), ("inv", -4.0)):
+        a = len(cg.benchmark.sectors) + cg.benchmark.ai[agent]
+        mask = (arm["a"] == a) & (arm["r"] == k)
+        share = float((values(e.aq)[mask] * pa[mask]).sum() / income[k])
+        bench = float(cg.demand.alpha[cg.sets.fda.position[(agent, "CHN")]])
+        assert 100 * (share - bench) == pytest.approx(change, abs=1e-9)
