@@ -45,3 +45,27 @@ def test_binding_magnet_quota_carries_positive_rent():
     assert rent > 0
     assert float(ds.bilateral_trade_pct.sel(exporter="CHN", importer="USA", sector="MAG")) == pytest.approx(-90, abs=1e-6)
     assert float(ds.quota_rent_usd_million.sel(region="CHN")) > 0
+
+
+def test_ban_of_an_essential_input_solves_and_lowers_the_users_output():
+    """With magnets a Leontief (non-substitutable) input of US transport equipment, banning
+    China's magnet exports to the US solves and lowers US transport output."""
+    spec = magnet_ban(0.0)
+    ds = run_scenario(scenario_from_dict(spec))
+    assert ds.attrs["max_residual"] < 1e-8
+    assert float(ds.output_pct.sel(region="USA", sector="TRN")) < 0
+    assert float(ds.bilateral_trade_pct.sel(exporter="CHN", importer="USA", sector="MAG")) == -100.0
+
+
+@pytest.mark.parametrize("rent_to", ["exporter", "none"])
+def test_quota_stepped_from_the_benchmark_reaches_a_99_percent_cut(rent_to):
+    """A 99% cut of China's magnet and rare-earth exports to every other region is reached by
+    continuation (quotas stepped in logs from the benchmark flow) to 1e-8."""
+    spec = {"name": "cut99", "description": "99% cut", "dataset": "critical", "elasticities": "gtap",
+            "esub_crit": {"TRN": 0.05, "ELE": 0.1},
+            "shocks": [{"type": "export_quota", "exporters": "CHN", "importers": "all",
+                        "sectors": ["MAG", "REE"], "change_pct": -99, "rent_to": rent_to}]}
+    ds = run_scenario(scenario_from_dict(spec))
+    assert ds.attrs["max_residual"] < 1e-8
+    cut = ds.bilateral_trade_pct.sel(exporter="CHN", sector="MAG").drop_sel(importer="CHN")
+    assert float(cut.max()) <= -99.0 + 1e-6
