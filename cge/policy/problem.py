@@ -36,6 +36,13 @@ from cge.solve.quiet import solver_output_to_stderr
 
 IPOPT = {"tol": 1e-9, "constr_viol_tol": 1e-10, "mu_strategy": "adaptive", "max_iter": 500,
          "print_level": 0}
+# From a feasible start (an equilibrium), Ipopt is first run warm-started with a small barrier, so
+# it stays near the start and climbs the objective's own slope: started with a large barrier, an
+# interior-point method can wander onto a plateau where a prohibitive instrument has choked
+# trade off (the objective is flat there, so the plateau is a spurious stationary point).  The
+# default start is the fallback; a result worse than the start is never accepted.
+IPOPT_LOCAL = {**IPOPT, "warm_start_init_point": "yes", "mu_init": 1e-8, "bound_push": 1e-10,
+               "bound_frac": 1e-10, "warm_start_bound_push": 1e-10, "warm_start_mult_bound_push": 1e-10}
 TOLERANCE = 1e-8
 PARAMETER = {"import_tariff": "tm", "export_tax": "te", "output_tax": "to"}
 
@@ -207,11 +214,20 @@ class PolicyProblem:
             cons.append(share)
             self._share_fn = ca.Function("share", [x, u, P], [share])
         self._levels = np.array([c.max_share for c in self.spec.constraints])
-        nlp = {"x": ca.vertcat(x, u), "p": P, "f": f, "g": ca.vertcat(*cons)}
-        self._solver = ca.nlpsol("policy", "ipopt", nlp, {"ipopt": IPOPT, "print_time": False,
-                                                          "error_on_fail": False})
+        self._nlp = {"x": ca.vertcat(x, u), "p": P, "f": f, "g": ca.vertcat(*cons)}
+        self._objective = ca.Function("objective", [ca.vertcat(x, u), P], [f])
+        self._solver = ca.nlpsol("policy", "ipopt", self._nlp, {"ipopt": IPOPT, "print_time": False,
+                                                                "error_on_fail": False})
+        self._local = None
         self._n = var.size
         self.build_seconds = time.perf_counter() - start
+
+    def _local_solver(self):  # noqa: ANN202
+        """The warm-started, small-barrier Ipopt (built on first use)."""
+        if self._local is None:
+            self._local = ca.nlpsol("policy_local", "ipopt", self._nlp,
+                                    {"ipopt": IPOPT_LOCAL, "print_time": False, "error_on_fail": False})
+        return self._local
 
     def ev(self, x: np.ndarray, u: np.ndarray, p: np.ndarray) -> np.ndarray:
         """EV of every region at a point."""
@@ -223,13 +239,25 @@ class PolicyProblem:
         ins = self.instruments
         u0 = ins.values(p) if u0 is None else u0
         n = self._n
-        lbg = np.concatenate([np.zeros(n), np.full(len(self._levels), -np.inf)])
-        ubg = np.concatenate([np.zeros(n), self._levels])
-        with solver_output_to_stderr():
-            sol = self._solver(x0=np.concatenate([x0, np.clip(u0, ins.lower, ins.upper)]), p=p,
-                               lbx=np.concatenate([np.full(n, -np.inf), ins.lower]),
-                               ubx=np.concatenate([np.full(n, np.inf), ins.upper]), lbg=lbg, ubg=ubg)
-        stats = self._solver.stats()
+        z0 = np.concatenate([x0, np.clip(u0, ins.lower, ins.upper)])
+        bounds = {"p": p, "lbx": np.concatenate([np.full(n, -np.inf), ins.lower]),
+                  "ubx": np.concatenate([np.full(n, np.inf), ins.upper]),
+                  "lbg": np.concatenate([np.zeros(n), np.full(len(self._levels), -np.inf)]),
+                  "ubg": np.concatenate([np.zeros(n), self._levels])}
+        start_value = float(self._objective(z0, p))
+        feasible_start = residual_norm(self.compiled, x0, ins.apply(p, np.clip(u0, ins.lower, ins.upper)))[0] \
+            <= TOLERANCE and not self._levels.size
+        attempts = [self._local_solver(), self._solver] if feasible_start else [self._solver]
+        sol = stats = None
+        for solver in attempts:
+            with solver_output_to_stderr():
+                trial = solver(x0=z0, **bounds)
+            if solver.stats()["success"] and (sol is None or float(trial["f"]) < float(sol["f"])):
+                sol, stats = trial, solver.stats()
+            if sol is not None and (not feasible_start or float(sol["f"]) <= start_value):
+                break
+        if sol is None:
+            sol, stats = trial, solver.stats()
         z = np.asarray(sol["x"]).ravel()
         x, u = z[:n], z[n:]
         p_opt = ins.apply(p, u)
@@ -238,6 +266,9 @@ class PolicyProblem:
         if status in ("Infeasible_Problem_Detected", "Restoration_Failed") and self._levels.size:
             raise CGEInputError(f"constraints: no instrument values within the bounds meet the share "
                                 f"constraints ({status}); widen the bounds or loosen the constraints")
+        if feasible_start and float(sol["f"]) > start_value + 1e-9 * max(1.0, abs(start_value)):
+            raise SolveError(f"optimisation ended at a worse point than it started (objective "
+                             f"{float(sol['f']):.6g} > {start_value:.6g}); status '{status}'")
         if not stats["success"] or resid > TOLERANCE:
             raise SolveError(f"optimisation failed: status '{status}', {stats['iter_count']} iterations, "
                              f"largest equilibrium residual {resid:.3g} in {self.compiled.row_label(row)}")
