@@ -2,7 +2,8 @@
 war and its cooperative counterpart, with timings (docs/policy_optimisation.md,
 docs/performance.md).
 
-Run: python benchmarks/bench_policy.py [--dataset default] > policy.json
+Run: python benchmarks/bench_policy.py [--dataset default] [--world] > policy.json
+(``--world`` adds every region's unilateral optimum and the all-region Nash war, a few minutes.)
 Every case is a scenario with a ``policy:`` section, solved through cge.runner like any
 scenario; the JSON holds the chosen tariffs (median and trade-weighted mean), the welfare
 changes and the build / solve seconds of each case, in one process.
@@ -39,9 +40,22 @@ CASES = {
 }
 
 
-def run(dataset: str, closure: dict) -> list[dict]:
+def world_cases(regions: list[str]) -> dict[str, dict]:
+    """Every region's unilateral optimal tariffs (by sector, on all partners) and the Nash war."""
+    cases = {f"unilateral_optimum_{r}": {"mode": "optimal", "objective": {"weights": {r: 1}},
+                                         "instruments": [_tariffs(r, "all", ("sector",))]} for r in regions}
+    cases["world_nash"] = {"mode": "nash", "players": {r: [_tariffs(r, "all", ("sector",))] for r in regions}}
+    return cases
+
+
+def run(dataset: str, closure: dict, world: bool = False) -> list[dict]:
     out = []
-    for name, policy in CASES.items():
+    cases = dict(CASES)
+    if world:
+        from cge.data.datasets import load_dataset
+
+        cases.update(world_cases([str(r) for r in load_dataset(dataset)["region"].values]))
+    for name, policy in cases.items():
         sc = scenario_from_dict({"name": name, "description": name, "dataset": dataset,
                                  "closure": closure, "policy": policy})
         start = time.perf_counter()
@@ -63,8 +77,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", default="default")
     parser.add_argument("--closure", default="world_prices", help="trade_balance closure")
+    parser.add_argument("--world", action="store_true", help="add unilateral optima and the world Nash war")
     args = parser.parse_args()
-    print(json.dumps(run(args.dataset, {"trade_balance": args.closure}), indent=2))
+    print(json.dumps(run(args.dataset, {"trade_balance": args.closure}, args.world), indent=2))
 
 
 if __name__ == "__main__":
