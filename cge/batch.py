@@ -64,12 +64,13 @@ class ScenarioOutcome:
 
 @dataclass(frozen=True)
 class BatchReport:
-    """Outcomes in input order, the files written and the wall-clock time."""
+    """Outcomes in input order, the files written (none in memory) and the wall-clock time."""
 
     outcomes: list[ScenarioOutcome]
     batch_file: Path | None
-    manifest_file: Path
+    manifest_file: Path | None
     seconds: float
+    results: xr.Dataset | None = None
 
     def count(self, status: Status) -> int:
         """Number of scenarios with the given status."""
@@ -125,18 +126,19 @@ def one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def solve_scenario(path: str, out_dir: str) -> dict[str, Any]:
-    """Solve one scenario in the calling process and describe the outcome (Dask task).
+def solve_scenario(scenario: Any, out_dir: str | None) -> dict[str, Any]:
+    """Solve one scenario (a file path or a validated Scenario) in the calling process and
+    describe the outcome (Dask task).
 
     The runner module is looked up when the task runs, so each worker process uses
     (and fills) its own model cache.  The results Dataset (small: about 0.1 MB on the
     default dataset) comes back with the outcome, which saves re-reading the file.
     """
     runner = importlib.import_module("cge.runner")
-    name = Path(path).stem
+    name = Path(scenario).stem if isinstance(scenario, (str, Path)) else scenario.name
     start, cpu_start = time.perf_counter(), time.process_time()
     try:
-        ds = runner.run_scenario(path, out_dir=Path(out_dir))
+        ds = runner.run_scenario(scenario, out_dir=Path(out_dir) if out_dir else None)
     except Exception as exc:  # isolation: any error of one scenario is recorded, not raised
         ds, status, error = None, "failed", one_line(exc)
     else:
@@ -175,8 +177,8 @@ def _connect(workers: int, scheduler: str | None):
 
 
 def run_batch(
-    inputs: Sequence[Path],
-    out_dir: Path,
+    inputs: Sequence[Any],
+    out_dir: Path | None,
     *,
     workers: int | None = None,
     scheduler: str | None = None,
@@ -184,8 +186,12 @@ def run_batch(
     force: bool = False,
     on_outcome: Callable[[ScenarioOutcome], None] | None = None,
 ) -> BatchReport:
-    """Solve every scenario file in ``inputs`` on Dask and combine the results.
+    """Solve every scenario in ``inputs`` on Dask and combine the results.
 
+    ``inputs`` are scenario files or folders, or validated :class:`~cge.scenario.Scenario`
+    objects (names unique).  With ``out_dir`` the results, ``batch.nc`` and the manifest are
+    written there and unchanged scenarios are skipped; with ``out_dir=None`` everything stays
+    in memory (``BatchReport.results``).
     ``client`` (a :class:`distributed.Client`) takes precedence over ``scheduler``
     (an address such as ``tcp://host:8786``), which takes precedence over a new
     :class:`~distributed.LocalCluster` of ``workers`` processes.  ``on_outcome`` is
@@ -194,75 +200,93 @@ def run_batch(
     if workers is not None and workers < 1:
         raise CGEInputError(f"--workers must be a positive integer, got {workers}")
     start = time.perf_counter()
-    paths = discover_scenarios(inputs)
+    scenario_cls = importlib.import_module("cge.scenario").Scenario
+    objects = [x for x in inputs if isinstance(x, scenario_cls)]
+    paths = discover_scenarios([x for x in inputs if not isinstance(x, scenario_cls)]) if \
+        len(objects) < len(inputs) else []
+    paths = paths + objects
+    names = [p.stem if isinstance(p, Path) else p.name for p in paths]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise CGEInputError(f"batch: scenario name '{dupes[0]}' appears twice; names must be unique")
     runner = importlib.import_module("cge.runner")
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if out_dir is not None:
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
     notify = on_outcome or (lambda outcome: None)
 
-    outcomes: dict[Path, ScenarioOutcome] = {}
-    hashes: dict[Path, str] = {}
-    for path in paths:
+    outcomes: dict[int, ScenarioOutcome] = {}   # by position in the batch
+    hashes: dict[int, str] = {}
+    for k, (item, name) in enumerate(zip(paths, names)):
         try:
-            hashes[path] = runner.scenario_hash(path)
+            hashes[k] = runner.scenario_hash(item)
         except Exception as exc:  # a scenario whose inputs cannot be read fails alone
-            outcomes[path] = ScenarioOutcome(path.stem, str(path), "failed", None, 0.0,
-                                             one_line(exc))
-            notify(outcomes[path])
+            outcomes[k] = ScenarioOutcome(name, _where(item), "failed", None, 0.0, one_line(exc))
+            notify(outcomes[k])
             continue
-        if not force and solved_hash(out_dir / f"{path.stem}.nc") == hashes[path]:
-            outcomes[path] = ScenarioOutcome(path.stem, str(path), "skipped", hashes[path], 0.0)
-            notify(outcomes[path])
+        if out_dir is not None and not force and solved_hash(out_dir / f"{name}.nc") == hashes[k]:
+            outcomes[k] = ScenarioOutcome(name, _where(item), "skipped", hashes[k], 0.0)
+            notify(outcomes[k])
 
-    todo = [p for p in paths if p not in outcomes]
-    solved: dict[Path, xr.Dataset] = {}
+    todo = [k for k in range(len(paths)) if k not in outcomes]
+    solved: dict[int, xr.Dataset] = {}
     if todo:
-        solved = _solve_on_dask(todo, hashes, out_dir, workers, scheduler, client, outcomes, notify)
+        solved = _solve_on_dask(paths, todo, hashes, out_dir, workers, scheduler, client, outcomes, notify)
 
-    ordered = [outcomes[p] for p in paths]
-    results = [solved[p] if p in solved else _load(out_dir / f"{outcomes[p].name}.nc")
-               for p in paths if outcomes[p].status != "failed"]
+    ordered = [outcomes[k] for k in range(len(paths))]
+    results = [solved[k] if k in solved else _load(Path(out_dir) / f"{outcomes[k].name}.nc")
+               for k in range(len(paths)) if outcomes[k].status != "failed"]
+    combined = combine_scenarios(results) if results else None
+    seconds = time.perf_counter() - start
+    if out_dir is None:
+        return BatchReport(ordered, None, None, seconds, combined)
     batch_file = None
-    if results:
+    if combined is not None:
         batch_file = out_dir / BATCH_FILE
-        combined = combine_scenarios(results)
         write_atomic(batch_file, lambda tmp: combined.to_netcdf(tmp, engine="h5netcdf"))
     manifest_file = out_dir / MANIFEST_FILE
-    seconds = time.perf_counter() - start
     write_manifest(manifest_file, ordered, batch_file, seconds)
-    return BatchReport(ordered, batch_file, manifest_file, seconds)
+    return BatchReport(ordered, batch_file, manifest_file, seconds, combined)
 
 
-def _solve_on_dask(todo: list[Path], hashes: dict[Path, str], out_dir: Path,
+def _where(item: Any) -> str:
+    """The file of a scenario, or ``<in memory>`` for a Scenario object without one."""
+    if isinstance(item, Path):
+        return str(item)
+    return str(item.path) if getattr(item, "path", None) else "<in memory>"
+
+
+def _solve_on_dask(items: list[Any], todo: list[int], hashes: dict[int, str], out_dir: Path | None,
                    workers: int | None, scheduler: str | None, client: Any | None,
-                   outcomes: dict[Path, ScenarioOutcome],
-                   notify: Callable[[ScenarioOutcome], None]) -> dict[Path, xr.Dataset]:
-    """Submit the scenarios to Dask, record each outcome as it completes, and return
-    the results Datasets of the scenarios solved."""
+                   outcomes: dict[int, ScenarioOutcome],
+                   notify: Callable[[ScenarioOutcome], None]) -> dict[int, xr.Dataset]:
+    """Submit the scenarios (positions ``todo`` of ``items``) to Dask, record each outcome as
+    it completes, and return the results Datasets of the scenarios solved."""
     from distributed import as_completed
 
-    solved: dict[Path, xr.Dataset] = {}
+    solved: dict[int, xr.Dataset] = {}
     own_client = client is None
     if own_client:
         client = _connect(min(workers or os.cpu_count() or 1, len(todo)), scheduler)
     try:
-        futures = {
-            client.submit(solve_scenario, str(path), str(out_dir), pure=False,
-                          key=f"solve-{path.stem}-{hashes[path][:12]}-{time.time_ns()}"): path
-            for path in todo
-        }
+        futures = {}
+        for k in todo:
+            item = items[k]
+            futures[client.submit(solve_scenario, str(item) if isinstance(item, Path) else item,
+                                  str(out_dir) if out_dir is not None else None, pure=False,
+                                  key=f"solve-{_name(item)}-{hashes[k][:12]}-{time.time_ns()}")] = k
         for future in as_completed(futures):
-            path = futures[future]
+            k = futures[future]
             try:
                 result = future.result()
             except Exception as exc:  # the worker died or the task could not run
                 result = {"status": "failed", "error": one_line(exc), "seconds": 0.0}
             if result.get("dataset") is not None:
-                solved[path] = result["dataset"]
-            outcome = ScenarioOutcome(path.stem, str(path), result["status"], hashes[path],
+                solved[k] = result["dataset"]
+            outcome = ScenarioOutcome(_name(items[k]), _where(items[k]), result["status"], hashes[k],
                                       float(result["seconds"]), result.get("error"),
                                       float(result.get("cpu_seconds", 0.0)))
-            outcomes[path] = outcome
+            outcomes[k] = outcome
             notify(outcome)
     finally:
         if own_client:
@@ -271,6 +295,10 @@ def _solve_on_dask(todo: list[Path], hashes: dict[Path, str], out_dir: Path,
             if cluster is not None:
                 cluster.close()
     return solved
+
+
+def _name(item: Any) -> str:
+    return item.stem if isinstance(item, Path) else item.name
 
 
 def _load(path: Path) -> xr.Dataset:

@@ -32,7 +32,8 @@ from cge.model.calibration import calibrate
 from cge.model.trade import QuotaSpec
 from cge.results import State, collect_results, spillover_summary
 from cge.model.overrides import apply_overrides, overrides_from_csv
-from cge.scenario import Scenario, elasticity_file_path, load_scenario, quota_flows, table_paths
+from cge.scenario import (Scenario, elasticity_file_path, load_scenario, quota_flows, scenario_to_yaml,
+                          table_paths)
 from cge.shocks import instrument_path, resolve_shocks, share_flows, target_specs
 from cge.solve.solver import DEFAULT_BACKEND, SolveReport, Solver
 
@@ -146,10 +147,12 @@ def _digest(path: Path) -> bytes:
 
 
 def scenario_hash(scenario: str | Path | Scenario) -> str:
-    """Content hash of a scenario's inputs: file text, tariff tables, dataset file, code version."""
+    """Content hash of what a scenario solves: the validated scenario (serialised from the
+    object, so an edit made in Python changes it), its tariff tables and elasticity file,
+    the dataset file and the code version."""
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     h = hashlib.sha256()
-    h.update(sc.text.encode() or sc.model_dump_json().encode())
+    h.update(scenario_to_yaml(sc).encode())
     for p in table_paths(sc) + [q for q in [elasticity_file_path(sc)] if q is not None]:
         h.update(_digest(p))
     h.update(_digest(resolve_dataset_path(sc.dataset, base=sc.path.parent if sc.path else None)))
@@ -186,7 +189,8 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
         "scenario_title": sc.title or sc.name,
         "scenario_description": sc.description.strip(),
         "scenario_sources": sc.sources,
-        "scenario_yaml": sc.text or sc.model_dump_json(),
+        "scenario_yaml": scenario_to_yaml(sc),
+        "scenario_file": str(sc.path) if sc.path else "",
         "dataset": sc.dataset,
         "dataset_title": b.dataset_attrs.get("title", ""),
         "dataset_source": b.dataset_attrs.get("source", ""),
@@ -201,7 +205,7 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
         "trade_balance_closure": sc.closure.trade_balance,
         "rent_recipients": {",".join(q.flow): q.rent_to for q in cgem.quotas},
         "code_version": code_version(),
-        "input_hash": scenario_hash(sc) if sc.path else "",
+        "input_hash": scenario_hash(sc),
         "model_reused": int(reused),
         "build_seconds": cached.build_seconds,
         "compile_seconds": cached.compile_seconds,

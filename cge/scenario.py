@@ -291,6 +291,13 @@ def scenario_from_dict(raw: dict, source: str = "scenario") -> Scenario:
         raise CGEInputError(_format_validation_error(source, err)) from None
 
 
+def scenario_to_yaml(sc: Scenario) -> str:
+    """The validated scenario written back as YAML (what was solved, whatever its origin:
+    a file, a dict, or an object edited in Python)."""
+    return yaml.safe_dump(sc.model_dump(mode="json", exclude_none=True), sort_keys=False,
+                          allow_unicode=True)
+
+
 def shock_names(sc: Scenario) -> list[str]:
     """The name of every shock: its ``name`` field, or ``shocks[k]``."""
     return [s.name or f"shocks[{k}]" for k, s in enumerate(sc.shocks)]
