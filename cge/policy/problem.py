@@ -216,7 +216,7 @@ class PolicyProblem:
         self._levels = np.array([c.max_share for c in self.spec.constraints])
         self._nlp = {"x": ca.vertcat(x, u), "p": P, "f": f, "g": ca.vertcat(*cons)}
         self._objective = ca.Function("objective", [ca.vertcat(x, u), P], [f])
-        self._solver = ca.nlpsol("policy", "ipopt", self._nlp, {"ipopt": IPOPT, "print_time": False,
+        self._solver = ca.nlpsol("policy", "ipopt", self._nlp, {"ipopt": IPOPT, "print_time": False, "show_eval_warnings": False,
                                                                 "error_on_fail": False})
         self._local = None
         self._n = var.size
@@ -226,7 +226,8 @@ class PolicyProblem:
         """The warm-started, small-barrier Ipopt (built on first use)."""
         if self._local is None:
             self._local = ca.nlpsol("policy_local", "ipopt", self._nlp,
-                                    {"ipopt": IPOPT_LOCAL, "print_time": False, "error_on_fail": False})
+                                    {"ipopt": IPOPT_LOCAL, "print_time": False, "show_eval_warnings": False,
+                                     "error_on_fail": False})
         return self._local
 
     def ev(self, x: np.ndarray, u: np.ndarray, p: np.ndarray) -> np.ndarray:
