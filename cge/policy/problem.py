@@ -44,6 +44,8 @@ IPOPT = {"tol": 1e-9, "constr_viol_tol": 1e-10, "mu_strategy": "adaptive", "max_
 IPOPT_LOCAL = {**IPOPT, "warm_start_init_point": "yes", "mu_init": 1e-8, "bound_push": 1e-10,
                "bound_frac": 1e-10, "warm_start_bound_push": 1e-10, "warm_start_mult_bound_push": 1e-10}
 TOLERANCE = 1e-8
+# no console noise from trial points Ipopt rejects or from multipliers nobody reads
+CASADI_OPTIONS = {"print_time": False, "show_eval_warnings": False, "error_on_fail": False, "calc_lam_p": False}
 PARAMETER = {"import_tariff": "tm", "export_tax": "te", "output_tax": "to"}
 
 
@@ -216,8 +218,7 @@ class PolicyProblem:
         self._levels = np.array([c.max_share for c in self.spec.constraints])
         self._nlp = {"x": ca.vertcat(x, u), "p": P, "f": f, "g": ca.vertcat(*cons)}
         self._objective = ca.Function("objective", [ca.vertcat(x, u), P], [f])
-        self._solver = ca.nlpsol("policy", "ipopt", self._nlp, {"ipopt": IPOPT, "print_time": False, "show_eval_warnings": False,
-                                                                "error_on_fail": False})
+        self._solver = ca.nlpsol("policy", "ipopt", self._nlp, {"ipopt": IPOPT, **CASADI_OPTIONS})
         self._local = None
         self._n = var.size
         self.build_seconds = time.perf_counter() - start
@@ -225,9 +226,7 @@ class PolicyProblem:
     def _local_solver(self):  # noqa: ANN202
         """The warm-started, small-barrier Ipopt (built on first use)."""
         if self._local is None:
-            self._local = ca.nlpsol("policy_local", "ipopt", self._nlp,
-                                    {"ipopt": IPOPT_LOCAL, "print_time": False, "show_eval_warnings": False,
-                                     "error_on_fail": False})
+            self._local = ca.nlpsol("policy_local", "ipopt", self._nlp, {"ipopt": IPOPT_LOCAL, **CASADI_OPTIONS})
         return self._local
 
     def ev(self, x: np.ndarray, u: np.ndarray, p: np.ndarray) -> np.ndarray:
