@@ -17,7 +17,7 @@ Ipopt's barrier stall); evaluation errors (NaN) make Ipopt cut the step.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -48,6 +48,7 @@ class BackendResult:
     status: str
     iterations: int
     seconds: float
+    details: dict = field(default_factory=dict)
 
 
 class _SquareProblem:

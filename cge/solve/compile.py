@@ -39,25 +39,37 @@ class CompiledModel:
 
     cgem: CGEModel
     active: np.ndarray = field(init=False)          # rows of the system (all but the dropped one)
-    jac_rows: np.ndarray = field(init=False)
-    jac_cols: np.ndarray = field(init=False)
-    _pattern_key: np.ndarray = field(init=False)
+    factorization: object = field(default=None, init=False)  # last LU of the Jacobian (cge.solve.newton)
+    _pattern_key: np.ndarray | None = field(default=None, init=False)
     _casadi: dict = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         rows = self.cgem.rows.size
         self.active = np.delete(np.arange(rows), self.cgem.dropped_row)
-        # sparsity pattern: the Jacobian at a generic point (random positive values), where no
-        # entry vanishes by coincidence; every later Jacobian is mapped onto it
+
+    @property
+    def jac_rows(self) -> np.ndarray:
+        """Rows of the fixed Jacobian sparsity pattern (computed on first use, for Ipopt)."""
+        return self._pattern() // self.n
+
+    @property
+    def jac_cols(self) -> np.ndarray:
+        return self._pattern() % self.n
+
+    def _pattern(self) -> np.ndarray:
+        """Sparsity pattern: the Jacobian at a generic point (random positive values), where no
+        entry vanishes by coincidence, united with the benchmark's; every later Jacobian is
+        mapped onto it."""
+        if self._pattern_key is not None:
+            return self._pattern_key
         rng = np.random.default_rng(12345)
         x = self.cgem.x0 * rng.uniform(0.8, 1.25, self.n) + rng.uniform(0.01, 0.02, self.n)
         p = self.cgem.p0 * rng.uniform(0.8, 1.25, len(self.cgem.p0)) + rng.uniform(0.01, 0.02, len(self.cgem.p0))
         jac = self._dual_jacobian(x, p).tocoo()
         bench = self._dual_jacobian(self.cgem.x0, self.cgem.p0).tocoo()
-        keys = np.union1d(jac.row.astype(np.int64) * self.n + jac.col,
-                          bench.row.astype(np.int64) * self.n + bench.col)
-        self._pattern_key = keys
-        self.jac_rows, self.jac_cols = keys // self.n, keys % self.n
+        self._pattern_key = np.union1d(jac.row.astype(np.int64) * self.n + jac.col,
+                                       bench.row.astype(np.int64) * self.n + bench.col)
+        return self._pattern_key
 
     @property
     def n(self) -> int:
@@ -122,9 +134,10 @@ class CompiledModel:
         """Jacobian entries in the fixed order of (``jac_rows``, ``jac_cols``) (for Ipopt)."""
         jac = self._dual_jacobian(x, p).tocoo()
         keys = jac.row.astype(np.int64) * self.n + jac.col
-        out = np.zeros(len(self._pattern_key))
-        pos = np.searchsorted(self._pattern_key, keys)
-        ok = (pos < len(self._pattern_key)) & (self._pattern_key[np.minimum(pos, len(self._pattern_key) - 1)] == keys)
+        pattern = self._pattern()
+        out = np.zeros(len(pattern))
+        pos = np.searchsorted(pattern, keys)
+        ok = (pos < len(pattern)) & (pattern[np.minimum(pos, len(pattern) - 1)] == keys)
         out[pos[ok]] = jac.data[ok]
         # entries that are zero in exact arithmetic (terms that cancel, e.g. the agent price in
         # Cobb-Douglas demand) can come out as rounding noise; anything larger is a bug
