@@ -57,7 +57,7 @@ def edit(sc: Scenario, field: str, value: Any) -> Scenario:
     return out.model_copy(update={"path": sc.path})
 
 
-def run(sc: Scenario | str | Path | dict, out_dir: str | Path | None = None, *, backend: str = "newton",
+def run(sc: Scenario | str | Path | dict, out_dir: str | Path | None = None, *, backend: str = "auto",
         decompose: bool = False) -> xr.Dataset:
     """Solve one scenario and return its results; with ``out_dir`` also write them
     (``<name>.nc`` and ``<name>/*.csv``)."""
@@ -94,7 +94,7 @@ class Model:
     """A built and compiled model for one scenario's structure (dataset, elasticities, closure,
     quota flows, targets), reused by :meth:`run` for any scenario with the same structure."""
 
-    def __init__(self, sc: Scenario | str | Path | dict, backend: str = "newton") -> None:
+    def __init__(self, sc: Scenario | str | Path | dict, backend: str = "auto") -> None:
         from cge.runner import get_model
 
         self.scenario = scenario(sc) if isinstance(sc, dict) else (

@@ -13,7 +13,7 @@ from cge.model.options import ModelOptions
 from cge.solve.solver import Solver
 
 
-def make_solver(closure: Closure | None = None, quotas=(), targets=(), backend: str = "newton",
+def make_solver(closure: Closure | None = None, quotas=(), targets=(), backend: str = "auto",
                 options: ModelOptions | None = None, **kwargs) -> Solver:
     """Build a model of a synthetic economy (kwargs go to synthetic_dataset) and its solver."""
     spec = {"regions": ["A", "B", "C"], "sectors": ["X", "Y", "Z"], "tariff": 0.05}

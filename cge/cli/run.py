@@ -15,7 +15,7 @@ from cge.cli.common import echo_json, user_errors
 def run(
     scenario: str = typer.Argument(..., help="scenario YAML file, or the name of one in scenarios/"),
     out: Path = typer.Option(Path("results"), help="folder for <name>.nc and <name>/*.csv"),
-    backend: str = typer.Option("newton", help="newton | cyipopt | casadi | pyomo"),
+    backend: str = typer.Option("auto", help="auto | newton | cyipopt | casadi | pyomo"),
     as_json: bool = typer.Option(False, "--json", help="print the headline results as JSON"),
     decompose: bool = typer.Option(False, "--decompose",
                                    help="add the welfare decomposition and subtotals by shock group"),
@@ -157,7 +157,7 @@ def info(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
 
 def bench(
     datasets: list[str] = typer.Argument(None, help="datasets to time (default: tiny default)"),
-    backend: str = typer.Option("newton", help="cyipopt | casadi | newton"),
+    backend: str = typer.Option("auto", help="auto | newton | cyipopt | casadi"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Time build, compile and solves (benchmark, 25% US-China tariffs, a re-solve) per dataset."""

@@ -15,7 +15,7 @@ import numpy as np
 import xarray as xr
 
 from cge import __version__
-from cge.data.schema import FD_AGENTS
+from cge.data.schema import FD_AGENTS, FIELDS
 
 
 def synthetic_dataset(regions: list[str], sectors: list[str], factors: tuple[str, ...] = ("LAB", "CAP"),
@@ -99,6 +99,9 @@ def synthetic_dataset(regions: list[str], sectors: list[str], factors: tuple[str
         },
         coords=coords,
     )
+    for f in FIELDS:
+        if f.name in ds:
+            ds[f.name].attrs["units"] = f.units
     ds.attrs.update({
         "title": f"synthetic {nr} regions x {ns} sectors",
         "source": "synthetic: hand-made balanced economy (cge.data.synthetic), no real data",

@@ -1,7 +1,9 @@
 """Solvers for the square CGE system g(x; p) = 0.
 
-- ``newton`` (default): Newton's method with a line search on the residual norm and a
-  sparse or dense LU of the Jacobian (:mod:`cge.solve.newton`);
+- ``auto`` (default): ``newton``, falling back to ``cyipopt`` for models of up to 3,000
+  unknowns when Newton and continuation fail;
+- ``newton``: Newton's method with factor reuse (dense LU up to 9,000 unknowns, region-block
+  preconditioned GMRES above; :mod:`cge.solve.newton`);
 - ``cyipopt``: Ipopt 3.14 (cyipopt-wheels) with the evaluator's residuals and sparse
   Jacobian as callbacks -- the optimiser, kept for optimisation problems and as a fallback;
 - ``casadi``: CasADi's bundled Ipopt (``nlpsol``) on the CasADi graph of the same equations;

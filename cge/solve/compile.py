@@ -212,6 +212,27 @@ class CompiledModel:
     def var_labels(self) -> list[tuple[str, tuple]]:
         return self.cgem.variables.labels()
 
+    def region_blocks(self) -> tuple[np.ndarray, np.ndarray]:
+        """The region of every unknown and of every row of the square system, such that each
+        region's unknowns and rows form a square block (for block preconditioners): the
+        numeraire row takes the place of the goods market Walras' law drops."""
+        cg, s = self.cgem, self.cgem.sets
+        tr = cg.trade
+        quota_r = tr.exporter[tr.quota_flow]
+        target_r = np.array([tr.importer[s.flows.position[t.flows[0]]] for t in cg.targets], dtype=np.int64)
+        ls_r = cg.factors.ls_regions
+        by_block = {"y": s.yj["r"], "py": s.yj["r"], "im": s.mi["r"], "pm": s.mi["r"], "pf": s.fr["r"],
+                    "pfs": s.fjs["r"], "inc": np.arange(s.nr), "pfd": s.fda["r"], "ls": ls_r,
+                    "rent": quota_r, "tgt": target_r,
+                    "zero_profit": s.yj["r"], "goods_market": s.yj["r"], "import_price": s.mi["r"],
+                    "import_market": s.mi["r"], "agent_price": s.fda["r"], "factor_market": s.fr["r"],
+                    "specific_factor_market": s.fjs["r"], "real_wage": ls_r, "income": np.arange(s.nr),
+                    "quota_rent": quota_r, "target_condition": target_r,
+                    "numeraire": s.yj["r"][-1:]}
+        var = np.concatenate([by_block[k] for k in cg.variables.blocks])
+        rows = np.concatenate([by_block[k] for k in cg.rows.blocks])[self.active]
+        return var.astype(np.int64), rows.astype(np.int64)
+
 
 def compile_model(cgem: CGEModel) -> CompiledModel:
     """Prepare a built model for the solvers."""

@@ -25,8 +25,9 @@ from cge.solve.backends import BackendResult, solve_casadi, solve_cyipopt, solve
 from cge.solve.compile import CompiledModel, compile_model, residual_norm
 from cge.solve.newton import solve_newton
 
-BACKENDS = ("newton", "cyipopt", "casadi", "pyomo")
-DEFAULT_BACKEND = "newton"
+BACKENDS = ("auto", "newton", "cyipopt", "casadi", "pyomo")
+DEFAULT_BACKEND = "auto"
+IPOPT_FALLBACK_LIMIT = 3000  # unknowns: above this an Ipopt KKT factorisation takes minutes
 DEFAULT_TOLERANCE = 1e-8
 Path = Callable[[float], np.ndarray]
 
@@ -70,9 +71,10 @@ class Solver:
         self.p = cgem.p0.copy()
 
     # ---- one backend call ------------------------------------------------------------
-    def _call(self, x0: np.ndarray, p: np.ndarray) -> BackendResult:
+    def _call(self, x0: np.ndarray, p: np.ndarray, backend: str | None = None) -> BackendResult:
+        name = backend or ("newton" if self.backend == "auto" else self.backend)
         fn = {"cyipopt": solve_cyipopt, "casadi": solve_casadi, "newton": solve_newton,
-              "pyomo": solve_pyomo}[self.backend]
+              "pyomo": solve_pyomo}[name]
         return fn(self.compiled, x0, p, self.options)
 
     def _ok(self, res: BackendResult, p: np.ndarray) -> tuple[bool, float, int]:
@@ -102,6 +104,11 @@ class Solver:
             res, ok, resid, row, steps, more = self._continuation(path)
             phases += more
             iterations += sum(ph["iterations"] for ph in more)
+        if not ok and self.backend == "auto" and self.compiled.n <= IPOPT_FALLBACK_LIMIT:
+            res, ok, resid, row, more_steps, more = self._continuation(path, backend="cyipopt")
+            phases += more
+            steps += more_steps
+            iterations += sum(ph["iterations"] for ph in more)
         if not ok:
             raise SolveError(
                 f"solve failed: status '{res.status}', {iterations} iterations, largest residual "
@@ -113,8 +120,8 @@ class Solver:
                            walras_residual=self.compiled.dropped(res.x, p_target),
                            seconds=time.perf_counter() - start, continuation_steps=steps, phases=phases)
 
-    def _continuation(self, path: Path):  # noqa: ANN202
-        """Step along the path from the last solution; halve the step after a failure, grow
+    def _continuation(self, path: Path, backend: str | None = None):  # noqa: ANN202
+        """Step along the path from the last solution; shrink the step after a failure, grow
         it after a success."""
         phases: list[dict] = []
         x, t, dt, steps = self.x.copy(), 0.0, 0.25, 0
@@ -122,10 +129,11 @@ class Solver:
         while t < 1.0 and steps < self.max_steps:
             t_next = min(1.0, t + dt)
             p = path(t_next)
-            res = self._call(x, p)
+            res = self._call(x, p, backend)
             ok, resid, row = self._ok(res, p)
             steps += 1
-            phases.append({"phase": f"continuation t={t_next:.4g}", "iterations": res.iterations,
+            phases.append({"phase": f"continuation t={t_next:.4g}" + (f" ({backend})" if backend else ""),
+                           "iterations": res.iterations,
                            "seconds": res.seconds, "status": res.status})
             if ok:
                 x, t = res.x, t_next
