@@ -28,7 +28,7 @@ from cge.atomic import write_atomic
 from cge.data.datasets import DATASET_FILES, dataset_path, load_dataset
 from cge.errors import SolveError
 from cge.model.build import CGEModel, build_model
-from cge.model.calibration import calibrate
+from cge.model.calibration import ZERO, calibrate
 from cge.model.trade import QuotaSpec
 from cge.results import State, collect_results, spillover_summary
 from cge.model.overrides import apply_overrides, overrides_from_csv
@@ -113,7 +113,11 @@ def get_model(sc: Scenario, backend: str = DEFAULT_BACKEND) -> tuple[CachedModel
     ds = _dataset(path)
     regions = [str(r) for r in ds["region"].values]
     sectors = [str(s) for s in ds["sector"].values]
-    quotas = quota_flows(sc, regions, sectors)
+    trade = ds["trade"].transpose("sector", "exporter", "importer").values
+    output = ds["output"].transpose("sector", "region").values
+    traded = {(sectors[i], regions[e], regions[m]) for i, e, m in zip(*np.nonzero(trade > ZERO))
+              if output[i, e] > ZERO}
+    quotas = quota_flows(sc, regions, sectors, traded)
     key = structure_key(sc, path, quotas) + (backend,)
     if key in _CACHE:
         return _CACHE[key], True

@@ -117,10 +117,14 @@ class Iceberg(_Bilateral):
 
 
 class Productivity(_Regional):
-    """Hicks-neutral productivity change in percent."""
+    """Productivity change in percent: of every input (``applies_to: output``, Hicks-neutral,
+    GTAP's ao) or of value added only (``value_added``, GTAP's ava).  With Leontief
+    intermediates an output-augmenting fall larger than a sector's value-added share leaves
+    no positive value added (no equilibrium); a value-added-augmenting fall has no such limit."""
 
     type: Literal["productivity"]
     change_pct: float = Field(gt=-100)
+    applies_to: Literal["output", "value_added"] = "output"
 
 
 class ShareMonitor(_Shock):
@@ -374,9 +378,11 @@ def split_parents(attrs: dict[str, str]) -> dict[str, str]:
     return json.loads(attrs.get("split_parents", "{}"))
 
 
-def quota_flows(sc: Scenario, regions: list[str], sectors: list[str]) -> list[QuotaSpec]:
+def quota_flows(sc: Scenario, regions: list[str], sectors: list[str],
+                traded: set[tuple[str, str, str]] | None = None) -> list[QuotaSpec]:
     """Bilateral flows (sector, exporter, importer) that carry a non-ban export quota, with
-    the recipient of each quota's rent."""
+    the recipient of each quota's rent.  Flows without benchmark trade (not in ``traded``)
+    are skipped: there is nothing to restrict."""
     out: dict[tuple[str, str, str], QuotaSpec] = {}
     for k, s in enumerate(sc.shocks):
         if isinstance(s, ExportQuota) and s.change_pct > -100:
@@ -387,7 +393,7 @@ def quota_flows(sc: Scenario, regions: list[str], sectors: list[str]) -> list[Qu
             for i in sel.sectors(s.sectors, "sectors"):
                 for e in sel.regions(s.exporters, "exporters"):
                     for m in sel.regions(s.importers, "importers"):
-                        if e != m:
+                        if e != m and (traded is None or (i, e, m) in traded):
                             prior = out.get((i, e, m))
                             if prior is not None and prior.rent_to != s.rent_to:
                                 raise CGEInputError(f"shocks[{k}].rent_to: flow {(i, e, m)} already has a "

@@ -25,7 +25,8 @@ from cge.scenario import (ExportQuota, ExportTax, Iceberg, ImportTariff, OutputT
                           split_parents, table_paths)
 
 BAN_MIN_ESUB_MM = 1.0  # a ban removes a source from the CES; valid only when sources substitute (> 1)
-LOG_PATH = ("tau", "prod", "endow_fr", "endow_fjs")  # multiplicative instruments: stepped in logs
+LOG_PATH = ("tau", "prod", "prod_va", "endow_fr", "endow_fjs")  # multiplicative instruments: stepped in logs
+POWER_PATH = {"tm": 1.0, "te": 1.0, "to": -1.0}  # rates whose power (1 + t, or 1 - t) is stepped in logs
 CONTINUATION_SMOOTHING = 1e-8  # complementarity smoothing at the start of a path, tightened to 0
 
 
@@ -43,7 +44,7 @@ class ShockRecord:
         regions: set[str] = set(self.target_regions)
         for name, entries in self.changes.items():
             for idx in entries:
-                if name in ("to", "prod", "fd_share"):
+                if name in ("to", "prod", "prod_va", "fd_share"):
                     regions.add(idx[1])
                 elif name in ("tm", "te", "tau", "avail", "quota"):
                     regions.update(idx[1:3])
@@ -226,8 +227,9 @@ def resolve_shocks(cgem: CGEModel, sc: Scenario,
         elif isinstance(s, ShareTarget):
             ins.set("target_level", (s.name,), lambda old: s.level, where)
         elif isinstance(s, Productivity):
+            name = "prod" if s.applies_to == "output" else "prod_va"
             for idx in regional(sel, s):
-                ins.set("prod", idx, lambda old: old * (1.0 + s.change_pct / 100.0), where)
+                ins.set(name, idx, lambda old: old * (1.0 + s.change_pct / 100.0), where)
         elif isinstance(s, Rebalancing):
             _rebalance(ins, b, sel, s, where)
     return ins.p, ins.record
@@ -292,7 +294,9 @@ def _apply_table(ins: Instruments, path, mode: str, sel: Selection, shock,  # no
 class InstrumentPath:
     """Continuation path p(t) from ``p_from`` (t = 0) to ``p_to`` (t = 1), and its derivative.
 
-    Rates move linearly; iceberg factors, productivity and endowments geometrically; a quota
+    Tariff and export-tax powers (1 + t) and the output-tax wedge (1 - t) move geometrically
+    (a 500% tariff multiplies the power by six: equal proportional steps); iceberg factors,
+    productivity and endowments geometrically; other parameters linearly; a quota
     that starts not binding moves geometrically from the benchmark flow (1) to its target,
     so a 99% cut is approached in equal proportional steps; the complementarity smoothing
     rises from its final value to ``CONTINUATION_SMOOTHING`` mid-way and falls back.  The
@@ -312,6 +316,10 @@ class InstrumentPath:
         self._log = np.concatenate([np.arange(par.size)[par.slice(n)] for n in LOG_PATH])
         self._lo = np.log(np.maximum(self.p_from[self._log], 1e-300))
         self._hi = np.log(np.maximum(self.p_to[self._log], 1e-300))
+        self._pow = np.concatenate([np.arange(par.size)[par.slice(n)] for n in POWER_PATH])
+        self._sign = np.concatenate([np.full(len(par.blocks[n]), sg) for n, sg in POWER_PATH.items()])
+        self._plo = np.log(np.maximum(1.0 + self._sign * self.p_from[self._pow], 1e-300))
+        self._phi = np.log(np.maximum(1.0 + self._sign * self.p_to[self._pow], 1e-300))
         q = np.arange(par.size)[par.slice("quota")]
         moving = self.p_to[q] < QUOTA_NOT_BINDING
         self._q = q[moving]
@@ -325,6 +333,7 @@ class InstrumentPath:
             return self.p_to.copy()
         p = self.p_from + t * (self.p_to - self.p_from)
         p[self._log] = np.exp(self._lo + t * (self._hi - self._lo))
+        p[self._pow] = (np.exp(self._plo + t * (self._phi - self._plo)) - 1.0) * self._sign
         p[self._q] = np.exp(self._qlo + t * (self._qhi - self._qlo))
         p[self._mu] = self.p_to[self._mu] + self._ramp * 4.0 * t * (1.0 - t)
         return p
@@ -333,6 +342,7 @@ class InstrumentPath:
         """dp/dt along the path."""
         d = self.p_to - self.p_from
         d[self._log] = (self._hi - self._lo) * np.exp(self._lo + t * (self._hi - self._lo))
+        d[self._pow] = (self._phi - self._plo) * np.exp(self._plo + t * (self._phi - self._plo)) * self._sign
         d[self._q] = (self._qhi - self._qlo) * np.exp(self._qlo + t * (self._qhi - self._qlo))
         d[self._mu] = self._ramp * 4.0 * (1.0 - 2.0 * t)
         return d

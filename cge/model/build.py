@@ -153,6 +153,44 @@ class CGEModel:
                                 self.parameters.split(np.asarray(p, float)))
         return np.concatenate([values(fam[k]) for k in self.rows.blocks]), e
 
+    def economic_violation(self, x: np.ndarray, p: np.ndarray) -> str | None:
+        """Why a solution of the equations is not an economic equilibrium, or None: every price
+        and income must be positive and every quantity non-negative."""
+        var, b = self.variables, self.benchmark
+        tol = 1e-9
+        for name, what in (("inc", "the income of {r}"), ("pf", "the price of {f} in {r}"),
+                           ("pfs", "the price of {f} in {j}, {r}"), ("py", "the producer price of {j} in {r}"),
+                           ("pm", "the import price of {j} in {r}"), ("pfd", "the price index of {a} in {r}")):
+            vals = x[var.slice(name)]
+            bad = np.flatnonzero(~(vals > tol))
+            if len(bad):
+                lab = var.blocks[name][bad[0]]
+                keys = dict(zip({"inc": "r", "pf": "fr", "pfs": "fjr", "py": "jr", "pm": "jr",
+                                 "pfd": "ar"}[name], lab))
+                text = what.format(**{k: keys.get(k, "") for k in "rfja"})
+                if name == "inc":
+                    r = b.regions[bad[0]]
+                    prices = [x[var.position("pf", k)] for k in var.blocks["pf"] if k[1] == r]
+                    low = min(prices, default=1.0)
+                    return (f"{text} would be {vals[bad[0]]:.3g} times its benchmark: "
+                            + (f"its factor prices fall to {low:.3g} of the benchmark (value added "
+                               "vanishes when output-augmenting productivity falls by more than the "
+                               "value-added share; a value_added productivity shock has no such "
+                               "limit) and " if low < 0.1 else "")
+                            + "its fixed trade-balance transfer exceeds what is left to spend")
+                reason = {
+                          "pf": "value added cannot be positive: after the shock its sectors cannot cover "
+                                "their intermediate inputs (with output-augmenting productivity and "
+                                "Leontief intermediates, a fall larger than the value-added share)",
+                          "pfs": "value added cannot be positive in that sector"}.get(name, "a price cannot be zero")
+                return f"{text} would be {vals[bad[0]]:.3g} times its benchmark: {reason}"
+        for name, what in (("y", "output of {0} in {1}"), ("im", "imports of {0} into {1}")):
+            vals = x[var.slice(name)]
+            bad = np.flatnonzero(vals < -tol)
+            if len(bad):
+                return f"{what.format(*var.blocks[name][bad[0]])} would be negative ({vals[bad[0]]:.3g})"
+        return None
+
     def pyomo_model(self):  # noqa: ANN201 (pyomo is imported lazily)
         """The Pyomo ConcreteModel generated from the same equations (built once)."""
         if self._pyomo is None:
@@ -213,7 +251,8 @@ def build_model(b: Benchmark, closure: Closure | None = None,
     par = Layout()
     for name, labels in (("tm", sets.flows.labels), ("te", sets.flows.labels), ("tau", sets.flows.labels),
                          ("avail", sets.flows.labels), ("quota", [q.flow for q in quota_list]),
-                         ("to", sets.yj.labels), ("prod", sets.yj.labels), ("endow_fr", sets.fr.labels),
+                         ("to", sets.yj.labels), ("prod", sets.yj.labels), ("prod_va", sets.yj.labels),
+                         ("endow_fr", sets.fr.labels),
                          ("endow_fjs", sets.fjs.labels), ("fd_share", sets.fda.labels),
                          ("tb", [(r,) for r in b.regions]), ("target_level", [(t.name,) for t in target_list]),
                          ("pnum", [()]), ("fb_mu", [()])):
@@ -266,7 +305,7 @@ def _benchmark_p(cgem: CGEModel) -> np.ndarray:
     p = np.zeros(par.size)
     fl = s.flows
     p[par.slice("tm")] = b.tariff[fl["i"], fl["s"], fl["r"]]
-    for name in ("tau", "avail", "prod", "endow_fr", "endow_fjs", "target_level", "pnum"):
+    for name in ("tau", "avail", "prod", "prod_va", "endow_fr", "endow_fjs", "target_level", "pnum"):
         p[par.slice(name)] = 1.0
     p[par.slice("quota")] = QUOTA_NOT_BINDING
     p[par.slice("fd_share")] = cgem.demand.alpha

@@ -9,8 +9,9 @@ A closure is chosen per run:
   (the wage is fixed in terms of the regional CPI, employment adjusts);
 - ``trade_balance`` (the transfer TB[r] a region pays abroad, sum over regions 0):
   ``world_prices`` (default): the benchmark balance fixed in units of a world trade-price
-  index (benchmark cif prices of world trade), so real results do not depend on the
-  numeraire and a uniform import tariff equals the uniform export tax (Lerner symmetry);
+  index (fob prices of world trade per unit shipped, benchmark weights), so real results do
+  not depend on the numeraire and a uniform import tariff equals the uniform export tax
+  (Lerner symmetry);
   ``world_income_share``: a fixed share of world income; ``numeraire``: fixed in units of
   the numeraire (the convention of GTAPinGAMS-style models; real results then depend on
   the numeraire chosen); ``zero``: deficits removed first in a baseline solve (the
@@ -89,11 +90,16 @@ def numeraire(b: Benchmark, closure: Closure, v, q, cpi: Vec, yj_j: np.ndarray, 
 
 def trade_balance_index(b: Benchmark, closure: Closure, v, q, pcif: Vec, x_bar: np.ndarray,  # noqa: ANN001
                         income_bar: np.ndarray) -> Vec:
-    """The price (length-1 vector) in whose units every region's trade balance is fixed."""
+    """The price (length-1 vector) in whose units every region's trade balance is fixed.
+
+    ``world_prices``: a Laspeyres index of the world (fob) prices of all bilateral flows, per
+    unit shipped -- taxes and rents at the border included, trade costs not, so an iceberg
+    shock does not inflate the transfer; a uniform import tariff and the equivalent export tax
+    leave every fob price unchanged (Lerner symmetry)."""
     if closure.trade_balance == "numeraire":
         return q.pnum
     if closure.trade_balance == "world_income_share":
         one = Segments.of(np.zeros(len(income_bar), dtype=np.int64), 1, income_bar / income_bar.sum())
         return segment_sum(v.inc, one)
     one = Segments.of(np.zeros(len(x_bar), dtype=np.int64), 1, x_bar / x_bar.sum())
-    return segment_sum(pcif, one)
+    return segment_sum(pcif / q.tau, one)

@@ -11,7 +11,9 @@ Output of sector j in region r, ``y[j,r]`` (relative to the benchmark), is made 
                       in a critical input cuts output nearly one for one)
 
 Zero profit: the producer price net of the output tax, times productivity, equals
-unit cost:  py[j,r] (1 - to[j,r]) prod[j,r] = c[j,r].  In the demands of the highest
+unit cost:  py[j,r] (1 - to[j,r]) prod[j,r] = c[j,r].  ``prod`` augments every input
+(Hicks-neutral, GTAP's ``ao``); ``prod_va`` augments value added only (GTAP's ``ava``), so
+one unit of value added takes 1/prod_va units of the factor bundle.  In the demands of the highest
 nest the unit cost is replaced by the left-hand side, equal to it at every solution.
 All bundles are measured in benchmark value units (benchmark price 1).
 """
@@ -140,7 +142,8 @@ class ProductionTerms:
 
 def production(d: ProductionData, v, q, wf: Vec, pa: Vec) -> ProductionTerms:  # noqa: ANN001
     """Unit costs and input demands of every activity at prices ``wf`` (FJ) and ``pa`` (ARM)."""
-    pva = d.va.price(wf)
+    pva_factors = d.va.price(wf)                 # per unit of value added in factor units
+    pva = pva_factors / take(q.prod_va, d.va_yj)  # per efficiency unit (value-added-augmenting technology)
     pint = d.int.price(take(pa, d.int_arm))
     ptop = d.top.price(concat([pva, pint]))
     cost_index = v.py * (1.0 - q.to) * q.prod
@@ -159,9 +162,9 @@ def production(d: ProductionData, v, q, wf: Vec, pa: Vec) -> ProductionTerms:  #
     else:
         unit_cost, t_qty, t_price, crit_inputs = ptop, scale, cost_index, None
     top_q = d.top.demand(t_qty, t_price, concat([pva, pint]))
-    va_q = take(top_q, d.top_va)
+    va_q = take(top_q, d.top_va) / take(q.prod_va, d.va_yj)  # value added in factor units
     n_q = take(top_q, d.top_int)
-    factor_demand = d.va.demand(va_q, pva, wf)
+    factor_demand = d.va.demand(va_q, pva_factors, wf)
     int_q = d.int.demand(n_q, pint, take(pa, d.int_arm))
     input_demand = int_q if crit_inputs is None else concat([int_q, crit_inputs])
     return ProductionTerms(pva=pva, pint=pint, ptop=ptop, unit_cost=unit_cost, cost_index=cost_index,

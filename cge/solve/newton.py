@@ -34,6 +34,9 @@ DENSE_LIMIT = 9000       # unknowns: a dense Jacobian of this size takes 650 MB
 CHORD_RATIO = 0.75       # a chord step must cut the largest residual by a quarter at least
 KRYLOV_RESTART = 30
 KRYLOV_MAX_RESTARTS = 2
+STALL_WINDOW = 8          # iterations: an attempt that has not halved its residual over this
+                          # many steps is stopped (continuation then takes a shorter step)
+EXACT_LIMIT = 3000       # unknowns: below, a fresh dense LU costs less than a GMRES solve
 BLOCK_RESTART = 100      # block preconditioning needs more (cheap) iterations
 BLOCK_MAX_RESTARTS = 5
 
@@ -105,9 +108,14 @@ def solve_newton(cm: CompiledModel, x0: np.ndarray, p: np.ndarray,
     if fact is not None and fact.n != cm.n:
         fact = None
     status, it, krylov, factorizations, chord, chords = "maximum iterations reached", 0, 0, 0, True, 0
+    history: list[float] = []
     for it in range(max_iter + 1):
         if norm <= tol:
             status = "solved"
+            break
+        history.append(norm)
+        if not chord and len(history) > STALL_WINDOW and norm > 0.5 * history[-1 - STALL_WINDOW]:
+            status = "stalled"
             break
         if it == max_iter or not np.isfinite(norm):
             status = "residual not finite" if not np.isfinite(norm) else status
@@ -131,7 +139,13 @@ def solve_newton(cm: CompiledModel, x0: np.ndarray, p: np.ndarray,
                 chords += 1
                 continue
             chord = False  # contraction too slow: Newton steps from here on
-        step, used = _krylov_step(cm, x, p, g, fact, norm)
+        if cm.n <= EXACT_LIMIT and not fresh:  # small model: refactorise instead of iterating
+            fact, fresh = factorize(cm, x, p), True
+            factorizations += 1
+            if fact is None:
+                status = "singular Jacobian"
+                break
+        step, used = (None, 0) if cm.n <= EXACT_LIMIT else _krylov_step(cm, x, p, g, fact, norm)
         krylov += used
         if step is None and not fresh:  # the old factorisation no longer preconditions well
             fact, fresh = factorize(cm, x, p), True

@@ -79,7 +79,13 @@ class Solver:
 
     def _ok(self, res: BackendResult, p: np.ndarray) -> tuple[bool, float, int]:
         resid, row = residual_norm(self.compiled, res.x, p)
-        return bool(np.isfinite(res.x).all() and resid <= self.tolerance), resid, row
+        ok = bool(np.isfinite(res.x).all() and resid <= self.tolerance)
+        if ok:
+            why = self.cgem.economic_violation(res.x, p)
+            if why is not None:
+                self._economics = why
+                ok = False
+        return ok, resid, row
 
     # ---- public ----------------------------------------------------------------------
     def solve(self, p_target: np.ndarray, path: Path | None = None) -> SolveReport:
@@ -89,6 +95,7 @@ class Solver:
         (t = 0) to ``p_target`` (t = 1); it is used only if the direct solve fails.
         """
         start = time.perf_counter()
+        self._economics: str | None = None
         p_target = np.asarray(p_target, dtype=float)
         if path is None:
             p_from = self.p.copy()
@@ -104,11 +111,14 @@ class Solver:
             res, ok, resid, row, steps, more = self._continuation(path)
             phases += more
             iterations += sum(ph["iterations"] for ph in more)
-        if not ok and self.backend == "auto" and self.compiled.n <= IPOPT_FALLBACK_LIMIT:
+        if not ok and self.backend == "auto" and self.compiled.n <= IPOPT_FALLBACK_LIMIT \
+                and self._economics is None:
             res, ok, resid, row, more_steps, more = self._continuation(path, backend="cyipopt")
             phases += more
             steps += more_steps
             iterations += sum(ph["iterations"] for ph in more)
+        if not ok and self._economics is not None:
+            raise SolveError(f"no economic equilibrium found: {self._economics}")
         if not ok:
             raise SolveError(
                 f"solve failed: status '{res.status}', {iterations} iterations, largest residual "
@@ -139,6 +149,8 @@ class Solver:
                 x, t = res.x, t_next
                 dt = min(2.0 * dt, 1.0)
             else:
+                if self._economics is not None:
+                    break  # the path has left the economic region: no smaller step can help
                 dt /= 4.0
                 if dt < 1e-4:
                     break

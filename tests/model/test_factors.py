@@ -16,9 +16,12 @@ from tests.conftest import set_param, value
 
 def resource_economy(eta: float, esub_va: float) -> Solver:
     """Three regions, three sectors, labour, capital and a natural resource (NRS) used only in
-    sector X, with supply elasticity ``eta``."""
+    sector X, with supply elasticity ``eta``; value added of X has elasticity ``esub_va``, the
+    other sectors Cobb-Douglas.  (With Leontief value added in every sector the factor markets
+    cannot all clear at positive prices after a large shock.)"""
     ds = synthetic_dataset(["A", "B", "C"], ["X", "Y", "Z"], factors=("LAB", "CAP", "NRS"),
-                           esub_va=esub_va, seed=4)
+                           esub_va=1.0, seed=4)
+    ds["esub_va"].loc[dict(sector="X")] = esub_va
     fi = ds["factor_income"]
     for sec in ("Y", "Z"):  # the resource only in X: its income elsewhere goes to capital
         fi.loc[dict(factor="CAP", sector=sec)] += fi.sel(factor="NRS", sector=sec)
