@@ -177,8 +177,12 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
     except SolveError as exc:
         if cgem.targets:
             names = ", ".join(f"'{t.name}'" for t in cgem.targets)
+            hint = ("; a reciprocity target with balance: value has no solution when side B's "
+                    "imports from A are smaller than the fall of A's imports from B (try balance: "
+                    "proportional)" if any(t.kind == "reciprocity" and t.balance == "value"
+                                           for t in cgem.targets) else "")
             raise SolveError(f"target {names} could not be reached (infeasible with its "
-                             f"instrument?): {exc}") from None
+                             f"instrument?{hint}): {exc}") from None
         raise
     policy = None
     if sc.policy is not None:

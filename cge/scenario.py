@@ -195,14 +195,18 @@ class Rebalancing(_Shock):
 class ReciprocityTarget(_Shock):
     """GATT Article XXVIII-style reciprocity: ``side_b`` sets a tariff (free in sign) on its
     imports from ``side_a`` in ``sectors`` so that the change in A's exports to B equals the
-    change in B's exports to A, both valued at benchmark world prices (docs/model.md,
-    "Outcome targets")."""
+    change in B's exports to A in those sectors, both valued at benchmark world prices (docs/model.md,
+    "Outcome targets").  ``balance: value`` (default) equates the changes in USD (equivalence
+    in trade affected, the measure of Article XXVIII negotiations); ``proportional`` equates
+    their percentage changes, which stays feasible when trade is unbalanced (when the fall in
+    A's imports from B exceeds all of B's imports from A)."""
 
     type: Literal["reciprocity_target"]
     name: str
     side_a: Selector
     side_b: Selector
     sectors: Selector = ALL
+    balance: Literal["value", "proportional"] = "value"
 
 
 Shock = Annotated[Union[ImportTariff, ExportTax, ExportQuota, OutputTax, Iceberg, Productivity,

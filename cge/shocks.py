@@ -98,7 +98,7 @@ def target_specs(sc: Scenario, b: Benchmark) -> list[TargetSpec]:
 
 def _reciprocity_spec(sc: Scenario, b: Benchmark, s: ReciprocityTarget, where: str) -> TargetSpec:
     """Flows of a reciprocity target: B's imports from A in the sectors carry the instrument;
-    all trade between A and B enters the balance."""
+    the two sides' trade in those sectors enters the balance."""
     sel = Selection(sc, b.regions, b.sectors, where)
     a = sel.regions(s.side_a, "side_a")
     bb = sel.regions(s.side_b, "side_b")
@@ -107,13 +107,17 @@ def _reciprocity_spec(sc: Scenario, b: Benchmark, s: ReciprocityTarget, where: s
 
     def live(i: str, e: str, r: str) -> bool:
         return b.trade[b.si[i], b.ri[e], b.ri[r]] > ZERO and b.output[b.si[i], b.ri[e]] > ZERO
-    inst = [(i, e, r) for i in sel.sectors(s.sectors, "sectors") for e in a for r in bb if live(i, e, r)]
+    sectors = sel.sectors(s.sectors, "sectors")
+    inst = [(i, e, r) for i in sectors for e in a for r in bb if live(i, e, r)]
     if not inst:
         raise CGEInputError(f"{where}: no benchmark trade from {a} to {bb} in the sectors named")
-    ab = tuple((i, e, r) for i in b.sectors for e in a for r in bb if live(i, e, r))
-    ba = tuple((i, e, r) for i in b.sectors for e in bb for r in a if live(i, e, r))
+    ab = tuple(inst)
+    ba = tuple((i, e, r) for i in sectors for e in bb for r in a if live(i, e, r))
+    if not ba:
+        raise CGEInputError(f"{where}: no benchmark trade from {bb} to {a}: nothing to balance against")
     return TargetSpec(name=s.name, flows=tuple(inst), market_flows=tuple(inst), domestic=(),
-                      instrument="import_tariff", kind="reciprocity", balance_ab=ab, balance_ba=ba)
+                      instrument="import_tariff", kind="reciprocity", balance_ab=ab, balance_ba=ba,
+                      balance=s.balance)
 
 
 class Instruments:

@@ -25,6 +25,10 @@ prices, equal the change in B's exports to A; its instrument (free in sign) is o
 ``flows`` (e.g. B's tariff on imports from A):
 
     Σ_{A->B} (X - Xbar) - Σ_{B->A} (X - Xbar) = 0      (benchmark world prices are 1)
+
+or, with ``balance: proportional``, equal percentage changes of the two directions:
+
+    Σ_{A->B} (X - Xbar) / Σ_{A->B} Xbar - Σ_{B->A} (X - Xbar) / Σ_{B->A} Xbar = 0
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ class TargetSpec:
     rent_to: str = ""                               # exporter | importer | none | REGION
     balance_ab: tuple[tuple[str, str, str], ...] = ()  # reciprocity: A's exports to B
     balance_ba: tuple[tuple[str, str, str], ...] = ()  # reciprocity: B's exports to A
+    balance: str = "value"                          # reciprocity: value | proportional
 
     @property
     def recipient(self) -> str:
@@ -137,16 +142,20 @@ def prepare_targets(b: Benchmark, sets: ModelSets, specs: list[TargetSpec]) -> T
     def arr(x: list[int]) -> np.ndarray:
         return np.asarray(x, dtype=np.int64)
 
+    x_bar = b.trade[sets.flows["i"], sets.flows["s"], sets.flows["r"]]
     bal_t, bal_f, bal_w = [], [], []
     for k, spec in enumerate(specs):
         for sign, side in ((1.0, spec.balance_ab), (-1.0, spec.balance_ba)):
+            side_total = float(sum(x_bar[pos[f]] for f in side))
             for f in side:
                 bal_t.append(k)
                 bal_f.append(pos[f])
-                bal_w.append(sign)
+                # value: USD at benchmark world prices, relative to two-way trade; proportional:
+                # each direction's change relative to its own benchmark total
+                bal_w.append(sign if spec.balance == "value" else sign / side_total)
     bal_f_arr = arr(bal_f)
-    x_bar = b.trade[sets.flows["i"], sets.flows["s"], sets.flows["r"]]
     scale = np.bincount(arr(bal_t), weights=x_bar[bal_f_arr], minlength=n) if bal_t else np.zeros(n)
+    scale = np.where([s.balance == "value" for s in specs], scale, 1.0) if n else scale
     return TargetData(
         specs=list(specs), equal=arr([k for k, s in enumerate(specs) if s.kind == "equal"]),
         maximum=arr([k for k, s in enumerate(specs) if s.kind == "max"]),

@@ -136,6 +136,23 @@ def test_reciprocity_target_balances_the_two_sides_export_changes():
     assert float(ds.target_instrument_pct.sel(target="xxviii")) > 0
 
 
+def test_proportional_reciprocity_equates_the_percentage_changes_of_the_two_sides_exports():
+    """With ``balance: proportional`` China's endogenous tariff on US goods makes US goods
+    exports to China fall by the same percentage as China's goods exports to the US (1e-8)."""
+    goods = ["PRI", "MAN"]
+    ds = solve_scenario(scenario_from_dict({"name": "r", "description": "r", "dataset": "tiny", "shocks": [
+        {"type": "import_tariff", "importers": "USA", "exporters": "CHN", "add_pct_points": 40},
+        {"type": "reciprocity_target", "name": "xxviii", "side_a": "USA", "side_b": "CHN",
+         "sectors": goods, "balance": "proportional"}]}))
+    base = ds.bilateral_trade_usd_million.sel(sector=goods)
+    change = (base * ds.bilateral_trade_pct.sel(sector=goods) / 100).fillna(0)
+
+    def pct(e: str, m: str) -> float:
+        return float(change.sel(exporter=e, importer=m).sum() / base.sel(exporter=e, importer=m).sum())
+    assert pct("USA", "CHN") == pytest.approx(pct("CHN", "USA"), rel=1e-8)
+    assert pct("USA", "CHN") < -0.05
+
+
 @pytest.mark.parametrize("policy,message", [
     ({"mode": "optimal", "objective": {"weights": {"MARS": 1}},
       "instruments": [{"type": "import_tariff", "importers": "USA"}]}, "unknown region 'MARS'"),
