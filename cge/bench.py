@@ -8,6 +8,11 @@ Phases, each timed on its own (docs/performance.md):
   tariff25   the US and China raise tariffs on each other by 25 points, from the benchmark
   resolve    a second scenario (US +10 points on all imports) re-solved without rebuilding
   results    the results Dataset of the last solve
+
+A dataset is a name or path (``default``, ``full``, a ``.nc`` file), or ``synthetic:RxS``: a
+random balanced economy of R regions and S sectors (cge.data.synthetic; 5% benchmark tariffs,
+every region trading every good with every other) for GTAP-sized benchmarks such as
+``synthetic:141x65`` -- for timing, not for results.
 """
 
 from __future__ import annotations
@@ -15,7 +20,11 @@ from __future__ import annotations
 import resource
 import time
 
+import xarray as xr
+
 from cge.data.datasets import load_dataset
+from cge.data.synthetic import synthetic_dataset
+from cge.errors import CGEInputError
 from cge.model.build import build_model
 from cge.model.calibration import calibrate
 from cge.model.closure import Closure
@@ -31,12 +40,32 @@ def _tariff(importer: str, exporters: str, points: float = 25.0) -> dict:
             "add_pct_points": points}
 
 
+SYNTHETIC = "synthetic:"
+
+
+def bench_dataset(name: str) -> tuple[xr.Dataset, str]:
+    """The dataset to time and its elasticity set's name (``synthetic:RxS`` generated)."""
+    if not name.startswith(SYNTHETIC):
+        return load_dataset(name), ""
+    try:
+        nr, ns = (int(k) for k in name[len(SYNTHETIC):].lower().split("x"))
+    except ValueError:
+        raise CGEInputError(f"dataset '{name}': a synthetic size is written synthetic:RxS, e.g. "
+                            "synthetic:141x65") from None
+    if nr < 2 or ns < 1:
+        raise CGEInputError(f"dataset '{name}': a synthetic economy needs at least 2 regions and 1 sector")
+    regions = [f"R{k:03d}" for k in range(nr)]
+    sectors = [f"S{k:02d}" for k in range(ns)]
+    return synthetic_dataset(regions, sectors, tariff=0.05, seed=1), "synthetic"
+
+
 def run_benchmark(dataset: str = "default", elasticities: str = "gtap",
                   backend: str = DEFAULT_BACKEND) -> dict[str, object]:
     """Time every phase on one dataset; returns a JSON-ready dict."""
     phases: dict[str, dict[str, float]] = {}
     t = time.perf_counter()
-    ds = load_dataset(dataset)
+    ds, own_set = bench_dataset(dataset)
+    elasticities = own_set or elasticities
     phases["load"] = {"seconds": time.perf_counter() - t}
     t = time.perf_counter()
     cgem = build_model(calibrate(ds, elasticities), Closure())

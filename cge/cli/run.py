@@ -156,7 +156,8 @@ def info(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
 
 
 def bench(
-    datasets: list[str] = typer.Argument(None, help="datasets to time (default: tiny default)"),
+    datasets: list[str] = typer.Argument(None, help="datasets to time (default: tiny default); "
+                                         "synthetic:RxS for a random economy, e.g. synthetic:141x65"),
     backend: str = typer.Option("auto", help="auto | newton | cyipopt | casadi"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
