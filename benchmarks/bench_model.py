@@ -1,25 +1,30 @@
-"""Time build, compile and solves of the model at several sizes, including the sizes of a
-published Pyomo + IPOPT GTAP implementation (10 regions x 7 sectors: 13 s; 15 x 10: 494 s).
+"""Time load, build, compile and solves of the model at several sizes and backends, and the
+growth of each phase with the number of unknowns (docs/performance.md).
 
-The 10x7 and 15x10 aggregations are defined below (WIOD countries and industries grouped
-the GTAP way: the largest economies on their own, the rest together); the datasets are
-built from raw WIOD into a temporary folder with the project's own pipeline.
+Sizes: WIOD aggregations (tiny 3 x 3, the 10 x 7 and 15 x 10 of a published Pyomo + IPOPT
+GTAP implementation -- 13 s and 494 s there --, default 12 x 15, critical 12 x 18, full
+41 x 35; the 10 x 7 and 15 x 10 mappings are defined below and built from raw WIOD into a
+temporary folder with the project's own pipeline) and synthetic economies of any size
+(``synthetic:RxS``, e.g. ``synthetic:141x65``, GTAP-sized; for timing, not for results).
 
-Run: python benchmarks/bench_model.py [--backend cyipopt|newton] [--datasets tiny default ...]
-Prints one JSON document; figures are recorded in docs/performance.md.
+Run: python benchmarks/bench_model.py [--backend auto|newton|cyipopt] [--datasets tiny default ...]
+Prints one JSON document, then a Markdown table with each phase's growth exponent (the
+log-log slope of seconds against unknowns between the smallest and the largest size).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import yaml
 
-from cge.bench import run_benchmark
 from cge.data.build import build_dataset, write_dataset
 
 WIOD_COUNTRIES = ("AUS AUT BEL BGR BRA CAN CHN CYP CZE DEU DNK ESP EST FIN FRA GBR GRC HUN IDN IND "
@@ -52,23 +57,52 @@ def build_comparison_datasets(folder: Path) -> dict[str, Path]:
     return out
 
 
+ONE_RUN = ("import json, sys; from cge.bench import run_benchmark; "
+           "print(json.dumps(run_benchmark(sys.argv[1], backend=sys.argv[2])))")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", default="cyipopt")
-    parser.add_argument("--datasets", nargs="*", default=["tiny", "10x7", "default", "15x10"])
+    parser.add_argument("--backend", default="auto")
+    parser.add_argument("--datasets", nargs="*",
+                        default=["tiny", "10x7", "default", "15x10", "synthetic:20x20", "synthetic:28x28",
+                                 "full", "synthetic:141x65"])
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         extra = build_comparison_datasets(Path(tmp))
-        for name in args.datasets:
+        for name in args.datasets:  # one fresh process per size: its own peak memory, cold caches
             start = time.perf_counter()
-            res = run_benchmark(str(extra.get(name, name)), backend=args.backend)
+            done = subprocess.run([sys.executable, "-c", ONE_RUN, str(extra.get(name, name)), args.backend],
+                                  capture_output=True, text=True, check=True)
+            res = json.loads(done.stdout.strip().splitlines()[-1])
             res["dataset"] = name
             res["end_to_end_first_scenario_seconds"] = (
                 sum(res["phases"][k]["seconds"] for k in ("load", "build", "compile", "tariff25")))
             res["wall_seconds"] = time.perf_counter() - start
             results.append(res)
     print(json.dumps(results, indent=2))
+    print(markdown_table(results))
+
+
+PHASES = ("build", "compile", "tariff25", "resolve", "results")
+
+
+def markdown_table(results: list[dict]) -> str:
+    """Seconds per phase and size, and each phase's growth exponent in the number of unknowns."""
+    head = "| dataset | unknowns | " + " | ".join(PHASES) + " | first scenario end to end | peak memory |"
+    rows = [head, "|" + "---|" * (len(PHASES) + 4)]
+    for r in results:
+        cells = [f"{r['phases'][p]['seconds']:.3g} s" for p in PHASES]
+        rows.append(f"| {r['dataset']} | {r['variables']:,} | " + " | ".join(cells)
+                    + f" | {r['end_to_end_first_scenario_seconds']:.3g} s | {r['peak_memory_mb']:,.0f} MB |")
+    if len(results) > 1:
+        lo, hi = min(results, key=lambda r: r["variables"]), max(results, key=lambda r: r["variables"])
+        span = math.log(hi["variables"] / lo["variables"])
+        grow = [math.log(max(hi["phases"][p]["seconds"], 1e-6) / max(lo["phases"][p]["seconds"], 1e-6)) / span
+                for p in PHASES]
+        rows.append("| growth | n^k | " + " | ".join(f"k = {g:.2f}" for g in grow) + " | | |")
+    return "\n".join(rows)
 
 
 if __name__ == "__main__":
