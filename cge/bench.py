@@ -31,7 +31,7 @@ def _tariff(importer: str, exporters: str, points: float = 25.0) -> dict:
             "add_pct_points": points}
 
 
-def run_benchmark(dataset: str = "default", elasticities: str = "gtap",
+def run_benchmark(dataset: str = "default", elasticities: str = "protee",
                   backend: str = DEFAULT_BACKEND) -> dict[str, object]:
     """Time every phase on one dataset; returns a JSON-ready dict."""
     phases: dict[str, dict[str, float]] = {}

@@ -59,7 +59,10 @@ def ssa(
     """Vary elasticities (and scenario fields) over distributions, solve every point on Dask,
     write OUT/<name>_ssa.nc (every result variable with a leading `statistic` dimension)
     and print EV (% income) by region: mean, std and 95% normal and Chebyshev intervals."""
-    from cge.sensitivity import run_ssa, write_ssa
+    from cge.runner import calibrated_benchmark
+    from cge.scenario import load_scenario
+    from cge.sensitivity import METHODS, SAMPLERS, run_ssa, write_ssa
+    from cge.sensitivity.spec import parse_parameters, resolve
 
     console = Console(stderr=True)
     with user_errors():
@@ -71,10 +74,16 @@ def ssa(
             raise CGEInputError("ssa: nothing to vary; give --vary PARAMETER or --spec FILE")
         given = {"method": method, "draws": draws, "sampler": sampler, "seed": seed}
         options.update({k: v for k, v in given.items() if v is not None})
+        if options.get("method", "quadrature") not in METHODS:
+            raise CGEInputError(f"ssa: method '{options['method']}' unknown; allowed: {', '.join(METHODS)}")
+        if options.get("sampler", "lhs") not in SAMPLERS:
+            raise CGEInputError(f"ssa: sampler '{options['sampler']}' unknown; allowed: {', '.join(SAMPLERS)}")
+        sc = load_scenario(scenario)
+        resolve(parse_parameters(parameters), sc, calibrated_benchmark(sc))  # bad input: before any output
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=console, transient=True, disable=as_json) as progress:
             task = progress.add_task("solving points", total=None)
-            outcome = run_ssa(scenario, parameters, workers=workers, scheduler=scheduler,
+            outcome = run_ssa(sc, parameters, workers=workers, scheduler=scheduler,
                               on_point=lambda r: progress.update(task, advance=1), **options)
         path = write_ssa(outcome.statistics, out)
     stats = outcome.statistics

@@ -133,23 +133,20 @@ def run_ssa(scenario: Scenario | str | Path, parameters: list[dict[str, Any]] | 
     results: dict[int, dict[str, Any]] = {}
     try:
         central_hash = runner.scenario_hash(sc)
-        futures = [client.submit(solve_point, sc, pt, k, backend, central_hash, pure=False)
-                   for k, pt in enumerate(scenarios)]
+        futures = {client.submit(solve_point, sc, pt, k, backend, central_hash, pure=False): k
+                   for k, pt in enumerate(scenarios)}
         for future in as_completed(futures):
             try:
                 res = future.result()
             except Exception as exc:  # the worker died or the task could not run
-                res = {"index": futures.index(future), "status": "failed", "error": batch.one_line(exc),
+                res = {"index": futures[future], "status": "failed", "error": batch.one_line(exc),
                        "dataset": None, "seconds": 0.0}
             results[res["index"]] = res
             if on_point is not None:
                 on_point(res)
     finally:
         if own:
-            cluster = client.cluster
-            client.close()
-            if cluster is not None:
-                cluster.close()
+            batch.disconnect(client)
     return _outcome(sc, varied, method, values, weights, results, time.perf_counter() - begin,
                     {"sampler": sampler, "seed": seed} if method == "montecarlo" else {})
 
