@@ -11,6 +11,6 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
-from cge.api import Model, edit, load_scenario, run, run_many, scenario  # noqa: E402
+from cge.api import Model, edit, load_scenario, run, run_many, scenario, ssa  # noqa: E402
 
-__all__ = ["Model", "__version__", "edit", "load_scenario", "run", "run_many", "scenario"]
+__all__ = ["Model", "__version__", "edit", "load_scenario", "run", "run_many", "scenario", "ssa"]

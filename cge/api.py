@@ -9,6 +9,7 @@ over the same functions.
     ds = cge.run(sc, decompose=True)                           # + welfare decomposition, subtotals
     edited = cge.edit(sc, "shocks.0.add_pct_points", 50)       # a validated copy with one change
     many = cge.run_many([sc, edited], workers=2)               # on Dask, in memory
+    stats = cge.ssa(sc, [{"parameter": "esub_mm", "sectors": "each", "pct": 50}])  # sensitivity
     model = cge.Model(sc)                                      # build once ...
     ds2 = model.run(edited)                                    # ... and solve other scenarios on it
 """
@@ -24,7 +25,7 @@ import xarray as xr
 from cge.errors import CGEInputError
 from cge.scenario import Scenario, load_scenario as _load_scenario, scenario_from_dict
 
-__all__ = ["Model", "edit", "load_scenario", "run", "run_many", "scenario"]
+__all__ = ["Model", "edit", "load_scenario", "run", "run_many", "scenario", "ssa"]
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
@@ -88,6 +89,16 @@ def run_many(scenarios: Sequence[Scenario | str | Path | dict], out_dir: str | P
     out = report.results
     out.attrs["failed"] = json.dumps({o.name: o.error for o in report.outcomes if o.status == "failed"})
     return out
+
+
+def ssa(sc: Scenario | str | Path | dict, parameters: list[dict[str, Any]], **options: Any) -> xr.Dataset:
+    """Systematic sensitivity analysis of one scenario: vary ``parameters`` (elasticities,
+    scenario fields) over their distributions by quadrature or Monte Carlo on Dask and return
+    every result variable's mean, std and intervals along ``statistic`` (docs/ssa.md;
+    options as :func:`cge.sensitivity.ssa`)."""
+    from cge.sensitivity import ssa as run_ssa
+
+    return run_ssa(scenario(sc) if isinstance(sc, dict) else sc, parameters, **options)
 
 
 class Model:

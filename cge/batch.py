@@ -290,11 +290,16 @@ def _solve_on_dask(items: list[Any], todo: list[int], hashes: dict[int, str], ou
             notify(outcome)
     finally:
         if own_client:
-            cluster = client.cluster
-            client.close()
-            if cluster is not None:
-                cluster.close()
+            disconnect(client)
     return solved
+
+
+def disconnect(client: Any) -> None:
+    """Close a client made by :func:`_connect` and the local cluster it started, if any."""
+    cluster = client.cluster
+    client.close()
+    if cluster is not None:
+        cluster.close()
 
 
 def _name(item: Any) -> str:

@@ -59,7 +59,7 @@ def bench_dataset(name: str) -> tuple[xr.Dataset, str]:
     return synthetic_dataset(regions, sectors, tariff=0.05, seed=1), "synthetic"
 
 
-def run_benchmark(dataset: str = "default", elasticities: str = "gtap",
+def run_benchmark(dataset: str = "default", elasticities: str = "protee",
                   backend: str = DEFAULT_BACKEND) -> dict[str, object]:
     """Time every phase on one dataset; returns a JSON-ready dict."""
     phases: dict[str, dict[str, float]] = {}

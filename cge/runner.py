@@ -28,7 +28,7 @@ from cge.atomic import write_atomic
 from cge.data.datasets import DATASET_FILES, dataset_path, load_dataset
 from cge.errors import SolveError
 from cge.model.build import CGEModel, build_model
-from cge.model.calibration import ZERO, calibrate
+from cge.model.calibration import ZERO, Benchmark, calibrate
 from cge.model.trade import QuotaSpec
 from cge.results import State, collect_results, spillover_summary
 from cge.model.overrides import apply_overrides, overrides_from_csv
@@ -107,8 +107,8 @@ def _baseline(cgem: CGEModel, solver: Solver) -> tuple[State, SolveReport | None
     return State(solver.x.copy(), p), report
 
 
-def get_model(sc: Scenario, backend: str = DEFAULT_BACKEND) -> tuple[CachedModel, bool]:
-    """The cached model for the scenario's structure, building it if needed."""
+def _model_inputs(sc: Scenario) -> tuple[Path, xr.Dataset, list[QuotaSpec]]:
+    """The scenario's dataset file, the dataset and the quota flows it names."""
     path = resolve_dataset_path(sc.dataset, base=sc.path.parent if sc.path else None)
     ds = _dataset(path)
     regions = [str(r) for r in ds["region"].values]
@@ -117,24 +117,46 @@ def get_model(sc: Scenario, backend: str = DEFAULT_BACKEND) -> tuple[CachedModel
     output = ds["output"].transpose("sector", "region").values
     traded = {(sectors[i], regions[e], regions[m]) for i, e, m in zip(*np.nonzero(trade > ZERO))
               if output[i, e] > ZERO}
-    quotas = quota_flows(sc, regions, sectors, traded)
+    return path, ds, quota_flows(sc, regions, sectors, traded)
+
+
+def get_model(sc: Scenario, backend: str = DEFAULT_BACKEND) -> tuple[CachedModel, bool]:
+    """The cached model for the scenario's structure, building it if needed."""
+    path, ds, quotas = _model_inputs(sc)
     key = structure_key(sc, path, quotas) + (backend,)
     if key in _CACHE:
         return _CACHE[key], True
-    start = time.perf_counter()
+    cached = build_cached_model(sc, backend, ds=ds, quotas=quotas)
+    _CACHE[key] = cached
+    return cached, False
+
+
+def calibrated_benchmark(sc: Scenario, ds: xr.Dataset | None = None) -> Benchmark:
+    """The scenario's calibrated benchmark with its elasticity file and overrides applied."""
+    if ds is None:
+        _, ds, _ = _model_inputs(sc)
     bench = calibrate(ds, sc.elasticities, esub_crit=sc.esub_crit, options=sc.model)
     elasticity_file = elasticity_file_path(sc)
     if elasticity_file is not None:
         apply_overrides(bench, overrides_from_csv(elasticity_file), "elasticity_file")
     apply_overrides(bench, sc.elasticity_overrides)
+    return bench
+
+
+def build_cached_model(sc: Scenario, backend: str = DEFAULT_BACKEND, *, ds: xr.Dataset | None = None,
+                       quotas: list[QuotaSpec] | None = None) -> CachedModel:
+    """Calibrate, build and compile the scenario's model without keeping it in the cache (for
+    one-off structures such as the elasticity points of a sensitivity analysis)."""
+    if ds is None or quotas is None:
+        _, ds, quotas = _model_inputs(sc)
+    start = time.perf_counter()
+    bench = calibrated_benchmark(sc, ds)
     cgem = build_model(bench, sc.closure, quotas, target_specs(sc, bench))
     built = time.perf_counter() - start
     solver = Solver(cgem, backend=backend)
     base, report = _baseline(cgem, solver)
-    cached = CachedModel(cgem=cgem, solver=solver, base=base, build_seconds=built,
-                         compile_seconds=solver.compile_seconds, baseline_report=report)
-    _CACHE[key] = cached
-    return cached, False
+    return CachedModel(cgem=cgem, solver=solver, base=base, build_seconds=built,
+                       compile_seconds=solver.compile_seconds, baseline_report=report)
 
 
 @lru_cache(maxsize=64)
@@ -165,15 +187,21 @@ def scenario_hash(scenario: str | Path | Scenario) -> str:
 
 
 def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool = False,
-                   tolerance: float | None = None) -> xr.Dataset:
+                   tolerance: float | None = None, *, model: CachedModel | None = None,
+                   start: State | None = None) -> xr.Dataset:
     """Solve a validated scenario and return its results Dataset; with ``decompose`` the
-    welfare decomposition and subtotals by shock group are added (cge.decompose)."""
-    cached, reused = get_model(sc, backend)
+    welfare decomposition and subtotals by shock group are added (cge.decompose).
+
+    ``model`` is a model built for the scenario (default: the cached one); ``start`` a
+    warm start, e.g. the solution of a neighbouring scenario on a model of the same layout
+    (default: the benchmark).  Results are measured against the model's base either way."""
+    cached, reused = (model, True) if model is not None else get_model(sc, backend)
     cgem, solver = cached.cgem, cached.solver
     p_target, record = resolve_shocks(cgem, sc, cached.base.p)
-    solver.x, solver.p = cached.base.x.copy(), cached.base.p.copy()
+    origin = start if start is not None else cached.base
+    solver.x, solver.p = origin.x.copy(), origin.p.copy()
     try:
-        report = solver.solve(p_target, path=instrument_path(cgem, cached.base.p, p_target))
+        report = solver.solve(p_target, path=instrument_path(cgem, origin.p, p_target))
     except SolveError as exc:
         if cgem.targets:
             names = ", ".join(f"'{t.name}'" for t in cgem.targets)

@@ -225,7 +225,7 @@ class Scenario(BaseModel):
     description: str
     sources: list[str] = Field(default_factory=list)
     dataset: str = "default"
-    elasticities: str = "gtap"
+    elasticities: str = "protee"  # cge.data.elasticities.DEFAULT_ELASTICITY_SET (docs/elasticities.md)
     elasticity_file: str | None = None
     elasticity_overrides: list[ElasticityOverride] = Field(default_factory=list)
     closure: Closure = Field(default_factory=Closure)

@@ -10,6 +10,7 @@ from cge.cli import data as data_cli
 from cge.cli.batch import batch
 from cge.cli.compare import compare
 from cge.cli.run import bench, info, run
+from cge.cli.ssa import ssa
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Multi-region CGE model of world trade calibrated to WIOD.")
@@ -19,3 +20,4 @@ app.command("info")(info)
 app.command("bench")(bench)
 app.command("batch")(batch)
 app.command("compare")(compare)
+app.command("ssa")(ssa)

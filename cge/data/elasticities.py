@@ -3,17 +3,21 @@
 Three elasticities per sector (see cge/data/schema.py): ``esub_dm`` (Armington,
 domestic good vs the import composite), ``esub_mm`` (among import sources) and
 ``esub_va`` (among primary factors in value added).  Each set is built per WIOD
-industry c1..c35 and then averaged to the model's sectors with world-import weights.
+industry c1..c35 and then averaged to the model's sectors with world-import weights,
+so it works for any sector aggregation of WIOD.
 
 Sets (docs/elasticities.md):
 
+- ``protee`` (default): CEPII ProTEE product-level trade elasticities (Fontagne,
+  Guimbard and Orefice 2022) averaged over the HS6 products of each WIOD goods industry
+  with US-China trade weights (cge/data/hs_weights.py); ``esub_mm = 1 + theta``,
+  ``esub_dm = esub_mm / 2`` (the rule of two); services and ``esub_va`` from ``gtap``.
 - ``gtap``: GTAP Data Base ESUBD and ESUBVA by GTAP sector
-  (calibration/elasticities/gtap.csv), mapped to WIOD by
-  calibration/concordances/gtap_wiod.csv (simple mean over the GTAP sectors of an
-  industry); ``esub_mm = 2 * esub_dm``, the GTAP "rule of two".
+  (calibration/elasticities/gtap.csv), averaged to WIOD industries with the same HS6
+  trade weights (calibration/concordances/hs_gtap.csv); ``esub_mm = 2 * esub_dm``.
 - ``cp2015``: Caliendo-Parro (2015) trade elasticities theta; ``esub_dm = esub_mm =
-  theta + 1`` so that the import CES reproduces CP's trade elasticity, and ``esub_va
-  = 1`` (CP's Cobb-Douglas value added).
+  theta + 1`` so that the import CES reproduces CP's trade elasticity, services with
+  theta = 0 (trade shares fixed, as CP's non-traded services), ``esub_va = 1``.
 """
 
 from __future__ import annotations
@@ -25,8 +29,11 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from cge.data.hs_weights import (CONCORDANCE_SOURCE, WEIGHT_SOURCE, hs6_industry, hs6_trade_weights,
+                                 weights_for_codes)
 from cge.data.tariffs import (
     CP_TRADABLE_SECTORS,
+    GOODS_INDUSTRIES,
     WIOD_INDUSTRIES,
     load_cp2015,
 )
@@ -35,30 +42,54 @@ from cge.errors import CGEInputError
 
 _CALIBRATION = Path(__file__).resolve().parents[2] / "calibration"
 
+DEFAULT_ELASTICITY_SET = "protee"
+
 ELASTICITY_SETS: dict[str, str] = {
+    "protee": "CEPII ProTEE trade elasticities: esub_mm = 1 + theta, esub_dm = esub_mm / 2; "
+              "services and value added from gtap",
     "gtap": "GTAP Data Base Armington ESUBD, rule-of-two ESUBM = 2 ESUBD, factor ESUBVA",
     "cp2015": "Caliendo-Parro (2015) trade elasticities: sigma = theta + 1, Cobb-Douglas value added",
 }
 
+_GTAP_CITATION = (
+    "Hertel, McDougall, Narayanan and Aguiar (2012), 'Behavioral Parameters', ch. 14 of the GTAP 8 "
+    "Data Base documentation (Narayanan, Aguiar and McDougall eds.), ESUBD and ESUBVA by GTAP sector; "
+    "ESUBM from Hertel, Hummels, Ivanic and Keeney (2007), 'How confident can we be of CGE-based "
+    "assessments of Free Trade Agreements?', Economic Modelling 24(4)"
+)
+PROTEE_CITATION = (
+    "Fontagne, Guimbard and Orefice (2022), 'Tariff-based product-level trade elasticities', Journal "
+    "of International Economics 137: 103593; CEPII ProTEE 0.1 (HS6, HS2007)"
+)
+RULE_OF_TWO = ("esub_dm = esub_mm / 2: the 'rule of two' of the GTAP Data Base (ch. 14, sec. 14.1), "
+               "tested and not rejected by Liu, Arndt and Hertel (2004), 'Parameter estimation and "
+               "measures of fit in a global, general equilibrium model', Journal of Economic "
+               "Integration 19(3)")
+
 ELASTICITY_SOURCES: dict[str, str] = {
+    "protee": (
+        f"{PROTEE_CITATION}: theta = -(ProTEE elasticity), CEPII's HS4 averages where flagged "
+        f"zero/positive, products without a value dropped; averaged over the HS6 products of each "
+        f"WIOD goods industry weighted by {WEIGHT_SOURCE}; {CONCORDANCE_SOURCE}; esub_mm = 1 + theta; "
+        f"{RULE_OF_TWO}; services (c17-c35) and esub_va from the gtap set ({_GTAP_CITATION})"
+    ),
     "gtap": (
-        "GTAP 8 Data Base documentation (Narayanan, Aguiar and McDougall eds., 2012), ch. 14 "
-        "'Behavioral Parameters' (Hertel, McDougall, Narayanan and Aguiar), ESUBD and ESUBVA "
-        "by GTAP sector; ESUBM from Hertel, Hummels, Ivanic and Keeney (2007), 'How confident "
-        "can we be of CGE-based assessments of Free Trade Agreements?', Economic Modelling "
-        "24(4); esub_mm = 2 * esub_dm (rule of two: Jomini et al. 1991; Hertel 1997); GTAP "
-        "sectors -> WIOD by calibration/concordances/gtap_wiod.csv"
+        f"{_GTAP_CITATION}; esub_mm = 2 * esub_dm (rule of two); GTAP sectors -> WIOD by "
+        "calibration/concordances/gtap_wiod.csv, averaged with HS6 trade weights "
+        f"({WEIGHT_SOURCE}; HS -> GTAP by calibration/concordances/hs_gtap.csv)"
     ),
     "cp2015": (
         "Caliendo, L. and Parro, F. (2015), 'Estimates of the Trade and Welfare Effects of "
         "NAFTA', Review of Economic Studies 82(1): theta_j for 20 tradable ISIC Rev.3 sectors "
-        "(8.22 aggregate for Auto and Other Transport and for services); "
+        "(8.22 aggregate for Auto and Other Transport); services theta = 0 (CP treat services as "
+        "non-traded: their trade shares do not respond to trade costs); "
         "esub_dm = esub_mm = theta + 1; esub_va = 1 (Cobb-Douglas value added as in CP)"
     ),
 }
 
 # CP's production function is Cobb-Douglas in labour and intermediates (CP 2015, eq. 1).
 CP_COBB_DOUGLAS_VA = 1.0
+PROTEE_FILE = Path("elasticities") / "protee_cepii" / "ProTEE_0_1.csv"
 
 
 def _industry_mean(values: pd.Series, weights: pd.Series, members: list[str]) -> float:
@@ -77,22 +108,101 @@ def _check_mapping(sector_mapping: dict[str, list[str]]) -> None:
                     f"allowed: {', '.join(WIOD_INDUSTRIES)}")
 
 
-def gtap_industry_elasticities() -> pd.DataFrame:
-    """GTAP esub_dm, esub_mm, esub_va per WIOD industry (simple mean over GTAP sectors)."""
-    values = pd.read_csv(_CALIBRATION / "elasticities" / "gtap.csv")
+def gtap_sector_weights(data_dir: Path | None = None) -> pd.Series:
+    """Trade weight of each (WIOD industry, GTAP sector) pair: HS6 trade of the industry's
+    products assigned to GTAP sectors by calibration/concordances/hs_gtap.csv (longest HS
+    prefix wins; ``*`` is the industry's default sector)."""
+    rules = pd.read_csv(_CALIBRATION / "concordances" / "hs_gtap.csv", dtype={"hs_prefix": str})
+    trade = hs6_trade_weights(data_dir)
+    industry = hs6_industry(data_dir).reindex(trade.index)
+    products = pd.DataFrame({"industry": industry, "trade": trade}).dropna()
+    out: dict[tuple[str, str], float] = {}
+    for ind, group in rules.groupby("wiod_industry"):
+        default = group.loc[group.hs_prefix == "*", "gtap_sector"].iloc[0]
+        prefixes = sorted(group.loc[group.hs_prefix != "*"].itertuples(), key=lambda r: -len(r.hs_prefix))
+        for code, value in products.loc[products.industry == ind, "trade"].items():
+            sector = next((r.gtap_sector for r in prefixes if code.startswith(r.hs_prefix)), default)
+            out[(ind, sector)] = out.get((ind, sector), 0.0) + float(value)
+    return pd.Series(out, name="trade_usd").rename_axis(["wiod_industry", "gtap_sector"])
+
+
+def gtap_industry_elasticities(data_dir: Path | None = None) -> pd.DataFrame:
+    """GTAP esub_dm, esub_mm, esub_va per WIOD industry.
+
+    An industry made of several GTAP sectors takes their mean weighted by the HS6 trade
+    of :func:`gtap_sector_weights` (a simple mean where none of them has trade: the
+    services industries, whose GTAP sectors share one value)."""
+    values = pd.read_csv(_CALIBRATION / "elasticities" / "gtap.csv").set_index("gtap_sector")
     concordance = pd.read_csv(_CALIBRATION / "concordances" / "gtap_wiod.csv")
-    merged = concordance.merge(values, on="gtap_sector", how="left")
-    table = merged.groupby("wiod_industry")[["esubd", "esubva"]].mean()
-    table = table.reindex(list(WIOD_INDUSTRIES))
+    weights = gtap_sector_weights(data_dir)
+    rows = {}
+    for ind, group in concordance.groupby("wiod_industry"):
+        members = list(group.gtap_sector)
+        w = pd.Series([weights.get((ind, g), 0.0) for g in members], index=members)
+        rows[ind] = {var: _industry_mean(values[var], w, members) for var in ("esubd", "esubva")}
+    table = pd.DataFrame(rows).T.reindex(list(WIOD_INDUSTRIES))
     return pd.DataFrame({"esub_dm": table.esubd, "esub_mm": 2.0 * table.esubd,
                          "esub_va": table.esubva})
+
+
+def protee_products(data_dir: Path | None = None) -> pd.DataFrame:
+    """ProTEE by HS6 with theta = -elasticity, the flags, WIOD industry and trade weight.
+
+    Sign: the file's ``sigma`` is the (negative) elasticity of import values to the
+    tariff-inclusive price; every value is negative (checked here), theta is its absolute
+    value.  Flags (CEPII ProTEE page): ``zero`` = the HS6 estimate was not significant at
+    1%, ``positive`` = it was positive and significant; in both cases CEPII report the HS4
+    average instead, which is kept.  Rows without a value (484, HS4 average unavailable)
+    are dropped."""
+    path = raw_data_dir(data_dir) / PROTEE_FILE
+    if not path.is_file():
+        raise CGEInputError(f"missing data file {path} (set --data-dir or CGE_DATA_DIR)")
+    raw = pd.read_csv(path, dtype={"HS6": str})
+    missing = {"HS6", "zero", "positive", "sigma"} - set(raw.columns)
+    if missing:
+        raise CGEInputError(f"{path.name}: missing column(s) {', '.join(sorted(missing))}")
+    raw = raw.dropna(subset=["sigma"])
+    if (raw.sigma >= 0).any():
+        bad = raw.loc[raw.sigma >= 0, "HS6"].iloc[0]
+        raise CGEInputError(f"{path.name}: sigma of HS6 {bad} is not negative; expected the "
+                            "tariff elasticity of import values (< 0)")
+    out = pd.DataFrame({"hs6": raw.HS6.str.zfill(6), "theta": -raw.sigma,
+                        "zero": raw.zero.astype(int), "positive": raw.positive.astype(int)})
+    out["wiod_industry"] = out.hs6.map(hs6_industry(data_dir))
+    out["trade_usd"] = weights_for_codes(pd.Index(out.hs6), data_dir).to_numpy()
+    return out.dropna(subset=["wiod_industry"]).reset_index(drop=True)
+
+
+def protee_industry_theta(data_dir: Path | None = None) -> pd.Series:
+    """Trade-weighted mean ProTEE theta per WIOD goods industry (c1..c16)."""
+    products = protee_products(data_dir)
+    theta = {}
+    for ind in GOODS_INDUSTRIES:
+        rows = products[products.wiod_industry == ind]
+        if rows.empty:
+            raise CGEInputError(f"ProTEE has no product of WIOD industry {ind}")
+        w = rows.trade_usd.to_numpy()
+        theta[ind] = float((rows.theta * w).sum() / w.sum()) if w.sum() > 0 else float(rows.theta.mean())
+    return pd.Series(theta, name="theta")
+
+
+def protee_industry_elasticities(data_dir: Path | None = None) -> pd.DataFrame:
+    """The ``protee`` set per WIOD industry: goods from ProTEE (sigma = 1 + theta, rule of
+    two), services and esub_va from ``gtap``."""
+    table = gtap_industry_elasticities(data_dir).copy()
+    sigma = protee_industry_theta(data_dir) + 1.0
+    table.loc[sigma.index, "esub_mm"] = sigma
+    table.loc[sigma.index, "esub_dm"] = sigma / 2.0
+    return table
 
 
 def cp2015_industry_theta(data_dir: Path | None = None) -> pd.Series:
     """CP trade elasticity theta per WIOD industry.
 
     Goods: CP's theta (theta_CP2015_T.txt) averaged over the CP sectors of each WIOD
-    industry, weighted by CP's 1993 world imports; services: cp2015_services.csv.
+    industry, weighted by CP's 1993 world imports; services: cp2015_services.csv (theta =
+    0: CP's services are non-traded, so their trade shares never respond to trade costs;
+    with theta = 0 the import CES is Cobb-Douglas and the benchmark shares stay fixed).
     """
     path = (raw_data_dir(data_dir) / "elasticities" / "caliendo_parro_2015"
             / "theta_CP2015_T.txt")
@@ -125,7 +235,9 @@ def cp2015_theta(
 
 def _industry_table(name: str, data_dir: Path | None) -> pd.DataFrame:
     if name == "gtap":
-        return gtap_industry_elasticities()
+        return gtap_industry_elasticities(data_dir)
+    if name == "protee":
+        return protee_industry_elasticities(data_dir)
     sigma = cp2015_industry_theta(data_dir) + 1.0
     return pd.DataFrame({"esub_dm": sigma, "esub_mm": sigma,
                          "esub_va": CP_COBB_DOUGLAS_VA}, index=sigma.index)

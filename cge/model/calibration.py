@@ -169,7 +169,7 @@ def _fd_elasticities(agents: list[str], roles: dict[str, str], options: ModelOpt
     return out
 
 
-def calibrate(ds: xr.Dataset, elasticity_set: str = "gtap",
+def calibrate(ds: xr.Dataset, elasticity_set: str = "protee",
               esub_crit: dict[str, float] | None = None,
               options: ModelOptions | None = None) -> Benchmark:
     """Read a validated base dataset into a :class:`Benchmark` for one elasticity set.

@@ -9,12 +9,19 @@ import pandas as pd
 import pytest
 
 from cge.data.elasticities import (
+    DEFAULT_ELASTICITY_SET,
     ELASTICITY_SETS,
+    cp2015_industry_theta,
     cp2015_theta,
     elasticity_sets,
     gtap_industry_elasticities,
+    gtap_sector_weights,
+    protee_industry_elasticities,
+    protee_industry_theta,
+    protee_products,
     select_elasticity_set,
 )
+from cge.data.hs_weights import hs6_trade_weights, weights_for_codes
 from cge.data.tariffs import WIOD_INDUSTRIES
 from cge.errors import CGEInputError
 
@@ -70,3 +77,63 @@ def test_every_value_has_a_source(path: Path) -> None:
     assert sources
     for column in sources:
         assert table[column].fillna("").str.strip().str.len().gt(0).all(), column
+
+
+def test_protee_sigma_is_one_plus_trade_weighted_theta() -> None:
+    """ProTEE goods: esub_mm = 1 + the trade-weighted mean theta of the industry's HS6
+    products, esub_dm = esub_mm / 2 (rule of two); services come from the gtap set."""
+    products = protee_products()
+    assert (products.theta > 0).all()          # the file's negative sign was turned round
+    c14 = products[products.wiod_industry == "c14"]
+    theta = float((c14.theta * c14.trade_usd).sum() / c14.trade_usd.sum())
+    assert protee_industry_theta()["c14"] == pytest.approx(theta)
+    table = protee_industry_elasticities()
+    assert table.esub_mm["c14"] == pytest.approx(1 + theta)
+    np.testing.assert_allclose(table.esub_dm[:16], table.esub_mm[:16] / 2)
+    gtap = gtap_industry_elasticities()
+    pd.testing.assert_frame_equal(table.iloc[16:], gtap.iloc[16:])
+    np.testing.assert_allclose(table.esub_va, gtap.esub_va)
+    assert DEFAULT_ELASTICITY_SET == "protee"
+
+
+def test_protee_flags_keep_cepii_hs4_averages() -> None:
+    """Flagged products (zero / positive) carry CEPII's HS4 average: one value per HS4 heading
+    is shared by several HS6 lines, as the ProTEE page describes."""
+    products = protee_products()
+    flagged = products[(products.zero == 1) | (products.positive == 1)]
+    assert len(flagged) > 1000
+    shared = flagged.groupby(flagged.hs6.str[:4]).theta.nunique()
+    assert (shared == 1).mean() > 0.5
+
+
+def test_weights_of_newer_codes_pass_to_their_heading() -> None:
+    """HS2022 codes missing from the older list give their trade to its same-heading codes, so
+    no trade of a heading that the list covers is lost."""
+    trade = hs6_trade_weights()
+    heading = trade.index[trade.index.str.startswith("8541")]
+    older = pd.Index(["854110", "854121"])
+    w = weights_for_codes(older)
+    assert w.sum() == pytest.approx(trade[heading].sum())
+    assert w["854110"] >= trade.get("854110", 0.0)
+
+
+def test_gtap_industries_are_trade_weighted() -> None:
+    """Mining is the trade-weighted mean over coal, oil, gas and other minerals (oil dominates
+    trade), not the simple mean that gas (ESUBD 17.2) pulled up to 6.59."""
+    weights = gtap_sector_weights()
+    values = pd.read_csv(ROOT / "calibration" / "elasticities" / "gtap.csv").set_index("gtap_sector")
+    w = weights["c2"]
+    expected = float((values.esubd[w.index] * w).sum() / w.sum())
+    got = gtap_industry_elasticities().esub_dm["c2"]
+    assert got == pytest.approx(expected)
+    assert w["oil"] > 0.5 * w.sum()
+    assert got < values.esubd[["coa", "oil", "gas", "omn"]].mean()
+
+
+def test_cp2015_services_do_not_respond_to_trade_costs() -> None:
+    """CP treat services as non-traded: theta = 0, so the import CES is Cobb-Douglas (sigma 1)
+    and services trade shares stay at their benchmark values."""
+    theta = cp2015_industry_theta()
+    assert (theta[[f"c{k}" for k in range(17, 36)]] == 0).all()
+    sets = elasticity_sets({"SRV": ["c17", "c30"]}, WEIGHTS, names=["cp2015"])
+    assert float(sets.esub_mm.sel(elasticity_set="cp2015", sector="SRV")) == 1.0

@@ -148,7 +148,7 @@ def test_scenario_files_are_complete(name):
     doc = yaml.safe_load(path.read_text())
     assert doc["name"] == name
     assert len(doc["description"]) > 200 and doc["sources"]
-    assert doc["dataset"] in ("default", "critical") and doc["elasticities"] == "gtap"
+    assert doc["dataset"] in ("default", "critical") and doc["elasticities"] == "protee"
     assert doc["shocks"]
     for shock in doc["shocks"]:
         if "table" in shock:
