@@ -10,7 +10,8 @@ Sets (docs/elasticities.md):
 
 - ``protee`` (default): CEPII ProTEE product-level trade elasticities (Fontagne,
   Guimbard and Orefice 2022) averaged over the HS6 products of each WIOD goods industry
-  with US-China trade weights (cge/data/hs_weights.py); ``esub_mm = 1 + theta``,
+  with US import weights (cge/data/hs_weights.py); ``esub_mm`` = minus the file's tariff
+  elasticity of duty-exclusive import values (which is -sigma in a CES import demand),
   ``esub_dm = esub_mm / 2`` (the rule of two); services and ``esub_va`` from ``gtap``.
 - ``gtap``: GTAP Data Base ESUBD and ESUBVA by GTAP sector
   (calibration/elasticities/gtap.csv), averaged to WIOD industries with the same HS6
@@ -45,7 +46,7 @@ _CALIBRATION = Path(__file__).resolve().parents[2] / "calibration"
 DEFAULT_ELASTICITY_SET = "protee"
 
 ELASTICITY_SETS: dict[str, str] = {
-    "protee": "CEPII ProTEE trade elasticities: esub_mm = 1 + theta, esub_dm = esub_mm / 2; "
+    "protee": "CEPII ProTEE tariff elasticities: esub_mm = -(ProTEE sigma), esub_dm = esub_mm / 2; "
               "services and value added from gtap",
     "gtap": "GTAP Data Base Armington ESUBD, rule-of-two ESUBM = 2 ESUBD, factor ESUBVA",
     "cp2015": "Caliendo-Parro (2015) trade elasticities: sigma = theta + 1, Cobb-Douglas value added",
@@ -68,9 +69,11 @@ RULE_OF_TWO = ("esub_dm = esub_mm / 2: the 'rule of two' of the GTAP Data Base (
 
 ELASTICITY_SOURCES: dict[str, str] = {
     "protee": (
-        f"{PROTEE_CITATION}: theta = -(ProTEE elasticity), CEPII's HS4 averages where flagged "
+        f"{PROTEE_CITATION}: esub_mm = -(ProTEE sigma), the tariff elasticity of duty-exclusive "
+        f"import values, which is -esub_mm in a CES import demand (the trade elasticity to other "
+        f"trade costs is theta = esub_mm - 1); CEPII's HS4 averages where flagged "
         f"zero/positive, products without a value dropped; averaged over the HS6 products of each "
-        f"WIOD goods industry weighted by {WEIGHT_SOURCE}; {CONCORDANCE_SOURCE}; esub_mm = 1 + theta; "
+        f"WIOD goods industry weighted by {WEIGHT_SOURCE}; {CONCORDANCE_SOURCE}; "
         f"{RULE_OF_TWO}; services (c17-c35) and esub_va from the gtap set ({_GTAP_CITATION})"
     ),
     "gtap": (
@@ -146,11 +149,16 @@ def gtap_industry_elasticities(data_dir: Path | None = None) -> pd.DataFrame:
 
 
 def protee_products(data_dir: Path | None = None) -> pd.DataFrame:
-    """ProTEE by HS6 with theta = -elasticity, the flags, WIOD industry and trade weight.
+    """ProTEE by HS6 with the CES elasticity ``sigma`` (positive), the flags, WIOD industry
+    and trade weight.
 
-    Sign: the file's ``sigma`` is the (negative) elasticity of import values to the
-    tariff-inclusive price; every value is negative (checked here), theta is its absolute
-    value.  Flags (CEPII ProTEE page): ``zero`` = the HS6 estimate was not significant at
+    Sign and meaning: the file's ``sigma`` is the (negative) response of bilateral import
+    values -- BACI flows, which exclude duties -- to the tariff factor 1 + t (CEPII: "the
+    reaction of bilateral import flows (in value) to a change in the applied import
+    tariff").  In a CES import demand, spending on a source including the duty moves with
+    (1 + t)^(1 - sigma_CES), so the duty-exclusive value moves with (1 + t)^(-sigma_CES): the
+    estimate is -sigma_CES, and sigma_CES = -(file sigma) (the trade elasticity to iceberg
+    costs, theta = sigma_CES - 1, is one smaller).  Every value is negative (checked here).  Flags (CEPII ProTEE page): ``zero`` = the HS6 estimate was not significant at
     1%, ``positive`` = it was positive and significant; in both cases CEPII report the HS4
     average instead, which is kept.  Rows without a value (484, HS4 average unavailable)
     are dropped."""
@@ -166,31 +174,31 @@ def protee_products(data_dir: Path | None = None) -> pd.DataFrame:
         bad = raw.loc[raw.sigma >= 0, "HS6"].iloc[0]
         raise CGEInputError(f"{path.name}: sigma of HS6 {bad} is not negative; expected the "
                             "tariff elasticity of import values (< 0)")
-    out = pd.DataFrame({"hs6": raw.HS6.str.zfill(6), "theta": -raw.sigma,
+    out = pd.DataFrame({"hs6": raw.HS6.str.zfill(6), "sigma": -raw.sigma,
                         "zero": raw.zero.astype(int), "positive": raw.positive.astype(int)})
     out["wiod_industry"] = out.hs6.map(hs6_industry(data_dir))
     out["trade_usd"] = weights_for_codes(pd.Index(out.hs6), data_dir).to_numpy()
     return out.dropna(subset=["wiod_industry"]).reset_index(drop=True)
 
 
-def protee_industry_theta(data_dir: Path | None = None) -> pd.Series:
-    """Trade-weighted mean ProTEE theta per WIOD goods industry (c1..c16)."""
+def protee_industry_sigma(data_dir: Path | None = None) -> pd.Series:
+    """Trade-weighted mean ProTEE CES elasticity per WIOD goods industry (c1..c16)."""
     products = protee_products(data_dir)
-    theta = {}
+    sigma = {}
     for ind in GOODS_INDUSTRIES:
         rows = products[products.wiod_industry == ind]
         if rows.empty:
             raise CGEInputError(f"ProTEE has no product of WIOD industry {ind}")
         w = rows.trade_usd.to_numpy()
-        theta[ind] = float((rows.theta * w).sum() / w.sum()) if w.sum() > 0 else float(rows.theta.mean())
-    return pd.Series(theta, name="theta")
+        sigma[ind] = float((rows.sigma * w).sum() / w.sum()) if w.sum() > 0 else float(rows.sigma.mean())
+    return pd.Series(sigma, name="sigma")
 
 
 def protee_industry_elasticities(data_dir: Path | None = None) -> pd.DataFrame:
-    """The ``protee`` set per WIOD industry: goods from ProTEE (sigma = 1 + theta, rule of
-    two), services and esub_va from ``gtap``."""
+    """The ``protee`` set per WIOD industry: goods from ProTEE (esub_mm = the CES elasticity
+    of :func:`protee_products`, esub_dm by the rule of two), services and esub_va from ``gtap``."""
     table = gtap_industry_elasticities(data_dir).copy()
-    sigma = protee_industry_theta(data_dir) + 1.0
+    sigma = protee_industry_sigma(data_dir)
     table.loc[sigma.index, "esub_mm"] = sigma
     table.loc[sigma.index, "esub_dm"] = sigma / 2.0
     return table

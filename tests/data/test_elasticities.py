@@ -17,7 +17,7 @@ from cge.data.elasticities import (
     gtap_industry_elasticities,
     gtap_sector_weights,
     protee_industry_elasticities,
-    protee_industry_theta,
+    protee_industry_sigma,
     protee_products,
     select_elasticity_set,
 )
@@ -79,16 +79,17 @@ def test_every_value_has_a_source(path: Path) -> None:
         assert table[column].fillna("").str.strip().str.len().gt(0).all(), column
 
 
-def test_protee_sigma_is_one_plus_trade_weighted_theta() -> None:
-    """ProTEE goods: esub_mm = 1 + the trade-weighted mean theta of the industry's HS6
+def test_protee_sigma_is_the_trade_weighted_tariff_elasticity() -> None:
+    """ProTEE goods: esub_mm = the trade-weighted mean of minus the file's tariff elasticity
+    of duty-exclusive import values (-sigma in a CES import demand) over the industry's HS6
     products, esub_dm = esub_mm / 2 (rule of two); services come from the gtap set."""
     products = protee_products()
-    assert (products.theta > 0).all()          # the file's negative sign was turned round
+    assert (products.sigma > 0).all()          # the file's negative sign was turned round
     c14 = products[products.wiod_industry == "c14"]
-    theta = float((c14.theta * c14.trade_usd).sum() / c14.trade_usd.sum())
-    assert protee_industry_theta()["c14"] == pytest.approx(theta)
+    sigma = float((c14.sigma * c14.trade_usd).sum() / c14.trade_usd.sum())
+    assert protee_industry_sigma()["c14"] == pytest.approx(sigma)
     table = protee_industry_elasticities()
-    assert table.esub_mm["c14"] == pytest.approx(1 + theta)
+    assert table.esub_mm["c14"] == pytest.approx(sigma)
     np.testing.assert_allclose(table.esub_dm[:16], table.esub_mm[:16] / 2)
     gtap = gtap_industry_elasticities()
     pd.testing.assert_frame_equal(table.iloc[16:], gtap.iloc[16:])
@@ -102,7 +103,7 @@ def test_protee_flags_keep_cepii_hs4_averages() -> None:
     products = protee_products()
     flagged = products[(products.zero == 1) | (products.positive == 1)]
     assert len(flagged) > 1000
-    shared = flagged.groupby(flagged.hs6.str[:4]).theta.nunique()
+    shared = flagged.groupby(flagged.hs6.str[:4]).sigma.nunique()
     assert (shared == 1).mean() > 0.5
 
 
