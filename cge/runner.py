@@ -30,6 +30,7 @@ from cge.errors import SolveError
 from cge.model.build import CGEModel, build_model
 from cge.model.calibration import ZERO, calibrate
 from cge.model.trade import QuotaSpec
+from cge.resources import checkout_root
 from cge.results import State, collect_results, spillover_summary
 from cge.model.overrides import apply_overrides, overrides_from_csv
 from cge.scenario import (Scenario, elasticity_file_path, load_scenario, quota_flows, scenario_to_yaml,
@@ -57,7 +58,9 @@ _CACHE: dict[tuple, CachedModel] = {}
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """Package version plus the git commit when run from a checkout (read once per process)."""
-    root = Path(__file__).resolve().parents[1]
+    root = checkout_root()
+    if root is None:  # an installed package: its version is all there is
+        return __version__
     try:
         commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
                                 capture_output=True, text=True, timeout=5, check=True).stdout.strip()

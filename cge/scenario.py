@@ -26,11 +26,11 @@ from cge.model.options import ModelOptions
 from cge.model.overrides import ElasticityOverride
 from cge.model.trade import QuotaSpec
 from cge.policy.spec import PolicySpec
+from cge.resources import scenario_dir
 
 Selector = Union[str, list[str]]
 ALL = "all"
-ROOT = Path(__file__).resolve().parents[1]
-SCENARIO_DIR = ROOT / "scenarios"
+SCENARIO_DIR = scenario_dir()  # the checkout's scenarios/, or the installed copy (cge.resources)
 
 
 class _Shock(BaseModel):

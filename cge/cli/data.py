@@ -23,7 +23,8 @@ def build(
     year: int = typer.Option(2011, help="WIOD year, 1995-2011"),
     wiod_dir: Optional[Path] = typer.Option(
         None, help="shared data folder holding wiod2013/ (default: ../shared/data or $CGE_DATA_DIR)"),
-    out: Optional[Path] = typer.Option(None, help="output .nc file (default: calibration/datasets/)"),
+    out: Optional[Path] = typer.Option(None, help="output .nc file (default: calibration/datasets/ in a checkout, "
+                                                      "~/.local/share/cge-trade/datasets/ when installed)"),
     all_: bool = typer.Option(False, "--all", help="build the default, tiny, full and critical datasets"),
     critical: bool = typer.Option(False, "--critical",
                                   help="split REE, MAG, SEMI out of the default dataset (calibration/splits)"),
@@ -32,6 +33,7 @@ def build(
     from cge.data.build import build as build_dataset
     from cge.data.datasets import DATASET_FILES, dataset_path
     from cge.data.split import build_critical_dataset
+    from cge.resources import dataset_build_dir
 
     with user_errors():
         if (all_ or critical) and out is not None:
@@ -40,7 +42,7 @@ def build(
             path = build_dataset(name, year, wiod_dir, out)
             typer.echo(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
         if all_ or critical:
-            target = dataset_path("default").parent / DATASET_FILES["critical"]
+            target = dataset_build_dir() / DATASET_FILES["critical"]
             build_critical_dataset(dataset_path("default"), target)
             typer.echo(f"wrote {target} ({target.stat().st_size / 1e3:.0f} kB)")
 
@@ -74,6 +76,10 @@ def schedules(
 ) -> None:
     """Rebuild the seed scenarios' tariff tables from raw tariff data and print the checks."""
     from cge.data.tariff_schedules import main as build_schedules
+    from cge.resources import checkout_root
 
     with user_errors():
+        if out is None and checkout_root() is None:
+            raise CGEInputError("--out: give an output folder (an installed package's own tariff "
+                                "tables are not rewritten)")
         build_schedules(out, data_dir)

@@ -32,8 +32,9 @@ from cge.data.tariffs import (
 )
 from cge.data.wiod import raw_data_dir
 from cge.errors import CGEInputError
+from cge.resources import calibration_dir
 
-_CALIBRATION = Path(__file__).resolve().parents[2] / "calibration"
+_CALIBRATION = calibration_dir()
 
 ELASTICITY_SETS: dict[str, str] = {
     "gtap": "GTAP Data Base Armington ESUBD, rule-of-two ESUBM = 2 ESUBD, factor ESUBVA",
