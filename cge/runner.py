@@ -30,9 +30,11 @@ from cge.errors import SolveError
 from cge.model.build import CGEModel, build_model
 from cge.model.calibration import ZERO, calibrate
 from cge.model.trade import QuotaSpec
+from cge.progress import step
 from cge.resources import checkout_root
 from cge.results import State, collect_results, spillover_summary
 from cge.model.overrides import apply_overrides, overrides_from_csv
+from cge.scenario_check import selector_warnings
 from cge.scenario import (Scenario, elasticity_file_path, load_scenario, quota_flows, scenario_to_yaml,
                           table_paths)
 from cge.shocks import instrument_path, resolve_shocks, share_flows, target_specs
@@ -125,6 +127,7 @@ def get_model(sc: Scenario, backend: str = DEFAULT_BACKEND) -> tuple[CachedModel
     if key in _CACHE:
         return _CACHE[key], True
     start = time.perf_counter()
+    step(0, f"building the model on {path.name}")
     bench = calibrate(ds, sc.elasticities, esub_crit=sc.esub_crit, options=sc.model)
     elasticity_file = elasticity_file_path(sc)
     if elasticity_file is not None:
@@ -132,6 +135,7 @@ def get_model(sc: Scenario, backend: str = DEFAULT_BACKEND) -> tuple[CachedModel
     apply_overrides(bench, sc.elasticity_overrides)
     cgem = build_model(bench, sc.closure, quotas, target_specs(sc, bench))
     built = time.perf_counter() - start
+    step(0, f"compiling the model ({cgem.n:,} unknowns)")
     solver = Solver(cgem, backend=backend)
     base, report = _baseline(cgem, solver)
     cached = CachedModel(cgem=cgem, solver=solver, base=base, build_seconds=built,
@@ -172,6 +176,7 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
     """Solve a validated scenario and return its results Dataset; with ``decompose`` the
     welfare decomposition and subtotals by shock group are added (cge.decompose)."""
     cached, reused = get_model(sc, backend)
+    step(0, f"solving {sc.name}")
     cgem, solver = cached.cgem, cached.solver
     p_target, record = resolve_shocks(cgem, sc, cached.base.p)
     solver.x, solver.p = cached.base.x.copy(), cached.base.p.copy()
@@ -217,7 +222,7 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
         "build_seconds": cached.build_seconds,
         "compile_seconds": cached.compile_seconds,
         "instrument_changes": {k: len(v) for k, v in record.changes.items()},
-        "warnings": record.warnings,
+        "warnings": selector_warnings(sc) + record.warnings,
         **report.as_attrs(),
     }
     monitors = {t.name: (list(t.flows), list(t.market_flows), list(t.domestic)) for t in cgem.targets}
@@ -231,6 +236,7 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
         from cge.decompose import DEFAULT_TOLERANCE, add_decomposition
         from cge.decompose import decompose as run_decomposition
 
+        step(0, f"decomposing the welfare change of {sc.name} along the shock path")
         d = run_decomposition(cached, sc, p_target, record, tolerance or DEFAULT_TOLERANCE)
         ds = add_decomposition(ds, d)
     return ds

@@ -33,17 +33,21 @@ def build(
     from cge.data.build import build as build_dataset
     from cge.data.datasets import DATASET_FILES, dataset_path
     from cge.data.split import build_critical_dataset
+    from cge.progress import step, task, track
     from cge.resources import dataset_build_dir
 
     with user_errors():
         if (all_ or critical) and out is not None:
             raise CGEInputError("--out cannot be combined with --all or --critical")
-        for name in (ALL_MAPPINGS if all_ else () if critical else (mapping,)):
+        names = ALL_MAPPINGS if all_ else () if critical else (mapping,)
+        for name in track(names, "building datasets"):
+            step(0, f"building {name} from WIOD {year}")
             path = build_dataset(name, year, wiod_dir, out)
             typer.echo(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
         if all_ or critical:
             target = dataset_build_dir() / DATASET_FILES["critical"]
-            build_critical_dataset(dataset_path("default"), target)
+            with task("splitting REE, MAG and SEMI out of the default dataset"):
+                build_critical_dataset(dataset_path("default"), target)
             typer.echo(f"wrote {target} ({target.stat().st_size / 1e3:.0f} kB)")
 
 

@@ -20,7 +20,9 @@ SPEC = {"name": "api_tariff", "description": "US +10 points on China", "dataset"
 
 
 def test_dict_to_results_round_trip_equals_the_cli(tmp_path):
-    """dict -> scenario -> run -> Dataset gives the numbers `cge run FILE --json` prints."""
+    """dict -> scenario -> run -> Dataset gives the numbers `cge run FILE --json` prints, to the
+    solver's accuracy (residuals below 1e-8: a factorisation reused from an earlier solve in this
+    process may end the Newton iterations at a slightly different point)."""
     ds = cge.run(cge.scenario(SPEC))
     path = tmp_path / "api_tariff.yaml"
     path.write_text(yaml.safe_dump(SPEC))
@@ -29,7 +31,7 @@ def test_dict_to_results_round_trip_equals_the_cli(tmp_path):
     printed = json.loads(out.stdout)
     for r in ds.region.values:
         assert printed["regions"][r]["ev_usd_million"] == pytest.approx(float(ds.ev_usd_million.sel(region=r)),
-                                                                        rel=1e-10)
+                                                                        rel=1e-8)
 
 
 def test_provenance_of_an_edited_scenario_records_the_edit_and_a_new_hash():
@@ -63,4 +65,4 @@ def test_many_scenarios_in_memory_on_dask():
     ds = cge.run_many(scs, workers=2)
     assert list(ds.scenario.values) == ["api_0", "api_1"]
     single = cge.run(scs[1])
-    assert np.allclose(ds.ev_usd_million.sel(scenario="api_1"), single.ev_usd_million, rtol=1e-10)
+    assert np.allclose(ds.ev_usd_million.sel(scenario="api_1"), single.ev_usd_million, rtol=1e-8)
