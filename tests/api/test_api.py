@@ -66,3 +66,56 @@ def test_many_scenarios_in_memory_on_dask():
     assert list(ds.scenario.values) == ["api_0", "api_1"]
     single = cge.run(scs[1])
     assert np.allclose(ds.ev_usd_million.sel(scenario="api_1"), single.ev_usd_million, rtol=1e-8)
+
+
+def test_editing_a_loaded_seed_scenario_records_the_edit_not_the_file():
+    """The issue's case: a seed scenario read from its file and edited in Python; the results
+    record the edited value and a hash that differs from the file's."""
+    from cge.runner import scenario_hash
+
+    sc = cge.load_scenario("ev_tariffs_eu_us")
+    edited = cge.edit(sc, "shocks.0.mode", "rate_pct")
+    assert yaml.safe_load(cge.runner.scenario_to_yaml(edited))["shocks"][0]["mode"] == "rate_pct"
+    assert scenario_hash(edited) != scenario_hash(sc)
+    assert edited.path == sc.path   # tables are still found beside the original file
+
+
+def test_edit_keeps_omitted_selectors_omitted_and_names_a_bad_path():
+    sc = cge.scenario({**SPEC, "shocks": [{"type": "import_tariff", "importers": "USA", "exporters": "CHN",
+                                           "add_pct_points": 10}]})
+    edited = cge.edit(sc, "shocks.0.add_pct_points", 20)
+    assert "sectors" not in edited.shocks[0].model_fields_set
+    with pytest.raises(CGEInputError, match="no field 'shocks.3.rate_pct'"):
+        cge.edit(sc, "shocks.3.rate_pct", 1)
+
+
+def test_omitted_selectors_are_recorded_as_warnings_with_the_results():
+    sc = cge.scenario({**SPEC, "shocks": [{"type": "import_tariff", "importers": "USA", "exporters": "CHN",
+                                           "add_pct_points": 10}]})
+    warnings = json.loads(cge.run(sc).attrs["warnings"])
+    assert any("'shocks.0.sectors': not given" in w for w in warnings)
+
+
+def test_check_schema_and_info_are_part_of_the_api(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump({**SPEC, "name": "bad", "shocks": [{"type": "iceberg", "change_pct": -200}]}))
+    report = cge.check(path)
+    assert not report.ok and any("change_pct" in e for e in report.errors)
+    assert "ImportTariff" in cge.schema()["$defs"]
+    assert cge.info()["datasets"]["tiny"]["built"]
+
+
+@pytest.mark.slow
+def test_many_scenarios_on_a_running_dask_scheduler():
+    """run_many on a scheduler given by its address (tcp://...), as on a cluster."""
+    from distributed import LocalCluster
+
+    scs = [cge.edit(cge.edit(cge.scenario(SPEC), "shocks.0.add_pct_points", pts), "name", f"sched_{pts}")
+           for pts in (5, 15)]
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp",
+                      dashboard_address=None) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://")
+        ds = cge.run_many(scs, scheduler=cluster.scheduler_address)
+    assert list(ds.scenario.values) == ["sched_5", "sched_15"] and json.loads(ds.attrs["failed"]) == {}
+    chn = ds.ev_usd_million.sel(region="CHN")
+    assert float(chn.sel(scenario="sched_15")) < float(chn.sel(scenario="sched_5")) < 0
