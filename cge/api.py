@@ -109,19 +109,21 @@ def run_batch(scenarios: Sequence[ScenarioLike], out_dir: str | Path | None = No
     """Solve many scenarios on Dask and return the :class:`cge.batch.BatchReport`: one outcome
     per scenario (status, error, hash, seconds), the files written and the combined results.
 
-    ``scenarios`` are Scenario objects, dicts, files, or folders of ``*.yaml``.  Dask runs on a
+    ``scenarios`` are Scenario objects, dicts, files, folders of ``*.yaml`` or seed-scenario names.  Dask runs on a
     new local cluster of ``workers`` processes, on the scheduler at ``scheduler`` (e.g.
     ``tcp://host:8786``; its workers need this package), or on a ready ``client``.  With
     ``out_dir`` results, ``batch.nc`` and a manifest are written and scenarios whose inputs are
     unchanged are skipped (unless ``force``)."""
     from cge.batch import discover_scenarios, run_batch as _run_batch
+    from cge.scenario import resolve_scenario_path
 
     items: list[Any] = []
     for s in scenarios:
         if isinstance(s, (Scenario, dict)):
             items.append(scenario(s))
-        else:
-            items += discover_scenarios([Path(s)])
+        else:  # a file, a folder, or the name of a seed scenario
+            seed = isinstance(s, str) and not Path(s).exists() and Path(s).name == s and not Path(s).suffix
+            items += discover_scenarios([resolve_scenario_path(s) if seed else Path(s)])
     with task("solving scenarios", total=len(items)):
         return _run_batch(items, Path(out_dir) if out_dir is not None else None, workers=workers,
                           scheduler=scheduler, client=client, force=force,

@@ -18,14 +18,22 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn,
+from rich.progress import (BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TaskID, TextColumn,
                            TimeElapsedColumn)
+from rich.text import Text
 
 T = TypeVar("T")
 
 _enabled: bool | None = None   # None: on unless CGE_QUIET is set
 _bar: Progress | None = None
 _tasks: list[TaskID] = []
+
+
+class _Count(ProgressColumn):
+    """``done/total`` for a task with a total, nothing for a spinner."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{int(task.completed)}/{int(task.total)}" if task.total is not None else "")
 
 
 def set_progress(enabled: bool) -> None:
@@ -56,7 +64,7 @@ def task(description: str, total: int | None = None) -> Iterator[None]:
     opened = _bar is None
     if opened:
         _bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                        MofNCompleteColumn(), TimeElapsedColumn(),
+                        _Count(), TimeElapsedColumn(),
                         console=Console(stderr=True), transient=True)
         _bar.start()
     bar = _bar

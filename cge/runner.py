@@ -196,6 +196,7 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
         solver.x, solver.p = policy.state.x.copy(), policy.state.p.copy()
         p_target = policy.state.p.copy()
     b = cgem.benchmark
+    data_file = resolve_dataset_path(sc.dataset, base=sc.path.parent if sc.path else None)
     attrs = {
         "scenario_name": sc.name,
         "scenario_title": sc.title or sc.name,
@@ -204,6 +205,7 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
         "scenario_yaml": scenario_to_yaml(sc),
         "scenario_file": str(sc.path) if sc.path else "",
         "dataset": sc.dataset,
+        "dataset_sha256": _digest(data_file).hex(),
         "dataset_title": b.dataset_attrs.get("title", ""),
         "dataset_source": b.dataset_attrs.get("source", ""),
         "base_year": b.dataset_attrs.get("base_year", ""),

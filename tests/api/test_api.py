@@ -3,9 +3,11 @@ many scenarios in memory, and a built model reused."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -43,6 +45,8 @@ def test_provenance_of_an_edited_scenario_records_the_edit_and_a_new_hash():
     assert yaml.safe_load(b.attrs["scenario_yaml"])["shocks"][0]["add_pct_points"] == 50
     assert yaml.safe_load(a.attrs["scenario_yaml"])["shocks"][0]["add_pct_points"] == 10
     assert a.attrs["input_hash"] != b.attrs["input_hash"]
+    tiny = Path(__file__).resolve().parents[2] / "calibration" / "datasets" / "wiod2011_3x3.nc"
+    assert b.attrs["dataset_sha256"] == hashlib.sha256(tiny.read_bytes()).hexdigest()
     assert float(b.ev_usd_million.sel(region="CHN")) < float(a.ev_usd_million.sel(region="CHN"))
 
 
@@ -119,3 +123,17 @@ def test_many_scenarios_on_a_running_dask_scheduler():
     assert list(ds.scenario.values) == ["sched_5", "sched_15"] and json.loads(ds.attrs["failed"]) == {}
     chn = ds.ev_usd_million.sel(region="CHN")
     assert float(chn.sel(scenario="sched_15")) < float(chn.sel(scenario="sched_5")) < 0
+
+
+@pytest.mark.slow
+def test_the_notebook_tour_runs_cell_by_cell():
+    """examples/api_tour.py, executed as a notebook would: its code cells in order, in one
+    namespace."""
+    text = (Path(__file__).resolve().parents[2] / "examples" / "api_tour.py").read_text()
+    cells = [c for c in text.split("# %%") if c.strip() and not c.startswith(" [markdown]")]
+    namespace: dict = {"__name__": "__main__"}
+    for cell in cells:
+        exec(compile(cell, "api_tour.py", "exec"), namespace)  # noqa: S102 (the project's own example)
+    assert list(namespace["batch"].scenario.values) == ["us_tariff_on_chinese_electronics", "us_tariff_50"]
+    assert float(namespace["strong"].ev_usd_million.sel(region="CHN")) < float(
+        namespace["result"].ev_usd_million.sel(region="CHN"))
