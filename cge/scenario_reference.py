@@ -20,7 +20,6 @@ from typing import Any, Literal, get_args, get_origin
 import annotated_types
 import yaml
 from pydantic import BaseModel
-from pydantic_core import PydanticUndefined
 
 from cge.model.closure import Closure
 from cge.model.options import ModelOptions
