@@ -30,8 +30,11 @@ from cge.errors import SolveError
 from cge.model.build import CGEModel, build_model
 from cge.model.calibration import ZERO, Benchmark, calibrate
 from cge.model.trade import QuotaSpec
+from cge.progress import step
+from cge.resources import checkout_root
 from cge.results import State, collect_results, spillover_summary
 from cge.model.overrides import apply_overrides, overrides_from_csv
+from cge.scenario_check import selector_warnings
 from cge.scenario import (Scenario, elasticity_file_path, load_scenario, quota_flows, scenario_to_yaml,
                           table_paths)
 from cge.shocks import instrument_path, resolve_shocks, share_flows, target_specs
@@ -57,7 +60,9 @@ _CACHE: dict[tuple, CachedModel] = {}
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """Package version plus the git commit when run from a checkout (read once per process)."""
-    root = Path(__file__).resolve().parents[1]
+    root = checkout_root()
+    if root is None:  # an installed package: its version is all there is
+        return __version__
     try:
         commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
                                 capture_output=True, text=True, timeout=5, check=True).stdout.strip()
@@ -150,9 +155,11 @@ def build_cached_model(sc: Scenario, backend: str = DEFAULT_BACKEND, *, ds: xr.D
     if ds is None or quotas is None:
         _, ds, quotas = _model_inputs(sc)
     start = time.perf_counter()
+    step(0, f"building the model of {sc.name}")
     bench = calibrated_benchmark(sc, ds)
     cgem = build_model(bench, sc.closure, quotas, target_specs(sc, bench))
     built = time.perf_counter() - start
+    step(0, f"compiling the model ({cgem.n:,} unknowns)")
     solver = Solver(cgem, backend=backend)
     base, report = _baseline(cgem, solver)
     return CachedModel(cgem=cgem, solver=solver, base=base, build_seconds=built,
@@ -196,6 +203,7 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
     warm start, e.g. the solution of a neighbouring scenario on a model of the same layout
     (default: the benchmark).  Results are measured against the model's base either way."""
     cached, reused = (model, True) if model is not None else get_model(sc, backend)
+    step(0, f"solving {sc.name}")
     cgem, solver = cached.cgem, cached.solver
     p_target, record = resolve_shocks(cgem, sc, cached.base.p)
     origin = start if start is not None else cached.base
@@ -220,6 +228,7 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
         solver.x, solver.p = policy.state.x.copy(), policy.state.p.copy()
         p_target = policy.state.p.copy()
     b = cgem.benchmark
+    data_file = resolve_dataset_path(sc.dataset, base=sc.path.parent if sc.path else None)
     attrs = {
         "scenario_name": sc.name,
         "scenario_title": sc.title or sc.name,
@@ -228,6 +237,7 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
         "scenario_yaml": scenario_to_yaml(sc),
         "scenario_file": str(sc.path) if sc.path else "",
         "dataset": sc.dataset,
+        "dataset_sha256": _digest(data_file).hex(),
         "dataset_title": b.dataset_attrs.get("title", ""),
         "dataset_source": b.dataset_attrs.get("source", ""),
         "base_year": b.dataset_attrs.get("base_year", ""),
@@ -246,7 +256,7 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
         "build_seconds": cached.build_seconds,
         "compile_seconds": cached.compile_seconds,
         "instrument_changes": {k: len(v) for k, v in record.changes.items()},
-        "warnings": record.warnings,
+        "warnings": selector_warnings(sc) + record.warnings,
         **report.as_attrs(),
     }
     monitors = {t.name: (list(t.flows), list(t.market_flows), list(t.domestic)) for t in cgem.targets}
@@ -260,6 +270,7 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
         from cge.decompose import DEFAULT_TOLERANCE, add_decomposition
         from cge.decompose import decompose as run_decomposition
 
+        step(0, f"decomposing the welfare change of {sc.name} along the shock path")
         d = run_decomposition(cached, sc, p_target, record, tolerance or DEFAULT_TOLERANCE)
         ds = add_decomposition(ds, d)
     return ds

@@ -26,11 +26,11 @@ from cge.model.options import ModelOptions
 from cge.model.overrides import ElasticityOverride
 from cge.model.trade import QuotaSpec
 from cge.policy.spec import PolicySpec
+from cge.resources import scenario_dir
 
 Selector = Union[str, list[str]]
 ALL = "all"
-ROOT = Path(__file__).resolve().parents[1]
-SCENARIO_DIR = ROOT / "scenarios"
+SCENARIO_DIR = scenario_dir()  # the checkout's scenarios/, or the installed copy (cge.resources)
 
 
 class _Shock(BaseModel):
@@ -248,14 +248,13 @@ class Scenario(BaseModel):
 
 
 def _format_validation_error(source: str, err: ValidationError) -> str:
-    first = err.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"] if p not in SHOCK_TYPES)
-    msg = first["msg"].replace("Value error, ", "")
-    if first["type"] == "union_tag_invalid":
-        msg = f"unknown shock type; allowed: {', '.join(SHOCK_TYPES)}"
-    elif first["type"] == "extra_forbidden":
-        msg = "unknown field"
-    return f"{source}: field '{loc or 'scenario'}': {msg}"
+    """The first schema error in one line (naming the field and the allowed fields or values),
+    and how many more there are (``cge scenario check`` lists them all)."""
+    from cge.scenario_check import schema_error_lines
+
+    lines = schema_error_lines(source, err, Scenario)
+    more = f" (and {len(lines) - 1} more: `cge scenario check` lists them all)" if len(lines) > 1 else ""
+    return lines[0] + more
 
 
 def resolve_scenario_path(name_or_path: str | Path) -> Path:

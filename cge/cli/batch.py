@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cge.cli.common import user_errors
 
@@ -33,19 +31,10 @@ def batch(
 ) -> None:
     """Solve scenarios in parallel on Dask; writes OUT/<name>.nc per scenario, OUT/batch.nc
     (all along a `scenario` dimension) and OUT/batch_manifest.json."""
-    from cge.batch import discover_scenarios, run_batch
+    from cge.api import run_batch
 
-    console = Console(stderr=True)
     with user_errors():
-        scenario_files = discover_scenarios(paths)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console, transient=True,
-                      disable=as_json) as progress:
-            task = progress.add_task("solving", total=len(scenario_files))
-            report = run_batch(scenario_files, out, workers=workers, scheduler=scheduler,
-                               force=force,
-                               on_outcome=lambda o: progress.update(
-                                   task, advance=1, description=f"{o.status:7s} {o.name}"))
+        report = run_batch(paths, out, workers=workers, scheduler=scheduler, force=force)
     if as_json:
         typer.echo(json.dumps({"batch_file": str(report.batch_file) if report.batch_file else None,
                                "manifest_file": str(report.manifest_file),

@@ -7,49 +7,46 @@ two results with the same scenario name).
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 
 import typer
 
-from cge.cli.common import user_errors
-from cge.errors import CGEInputError
+from cge.cli.common import choices, user_errors
+from cge.report.charts import CHART_FORMATS
+from cge.report.tables import FORMATS
 
 ALL = "all"
+TableFormat = choices("TableFormat", (*FORMATS, ALL))
+ChartFormat = choices("ChartFormat", (*CHART_FORMATS, ALL))
 
 
-def _formats(values: list[str], allowed: tuple[str, ...], option: str) -> list[str]:
-    """Formats from repeated and/or comma-separated option values (``all`` = every one)."""
-    chosen = [v.strip().lower() for value in values for v in value.split(",") if v.strip()]
-    if ALL in chosen:
-        return list(allowed)
-    unknown = [v for v in chosen if v not in allowed]
-    if unknown or not chosen:
-        raise CGEInputError(f"{option} must be one of {', '.join(allowed)} or {ALL}, "
-                            f"got {', '.join(unknown) or 'nothing'}")
-    return list(dict.fromkeys(chosen))
+def _formats(values: list[Enum], allowed: tuple[str, ...]) -> list[str]:
+    """The formats chosen by repeated options (``all`` = every one), each once."""
+    chosen = [v.value for v in values]
+    return list(allowed) if ALL in chosen else list(dict.fromkeys(chosen))
 
 
 def compare(
     results: list[Path] = typer.Argument(
         ..., help="results .nc files: one scenario each (cge run) or a batch.nc (cge batch)"),
-    table_format: list[str] = typer.Option(
-        ["md"], "--format", "-f", help="table format: md, csv, tex, xlsx or all (repeat or "
-                                       "comma-separate for several)"),
+    table_format: list[TableFormat] = typer.Option(
+        ["md"], "--format", "-f", help="table format (repeat for several)"),
     plot: bool = typer.Option(False, "--plot", help="also draw the charts"),
-    chart_format: list[str] = typer.Option(
-        ["png", "svg"], "--chart-format", help="chart format: png, svg, pdf or all"),
+    chart_format: list[ChartFormat] = typer.Option(
+        ["png", "svg"], "--chart-format", help="chart format (repeat for several)"),
     out: Path = typer.Option(Path("results/compare"), "--out", "-o", help="output folder"),
 ) -> None:
     """Welfare, real GDP, terms of trade, bilateral trade and spillover tables across
     scenarios, and (with --plot) charts; every table and chart states its units and
     the base year, data source, elasticity set and closure."""
     from cge.report import load_results
-    from cge.report.charts import CHART_FORMATS, comparison_charts
-    from cge.report.tables import FORMATS, comparison_tables, write_tables
+    from cge.report.charts import comparison_charts
+    from cge.report.tables import comparison_tables, write_tables
 
     with user_errors():
-        formats = _formats(table_format, FORMATS, "--format")
-        charts = _formats(chart_format, CHART_FORMATS, "--chart-format") if plot else []
+        formats = _formats(table_format, FORMATS)
+        charts = _formats(chart_format, CHART_FORMATS) if plot else []
         ds = load_results(results)
         tables = write_tables(comparison_tables(ds), out, formats)
         figures = comparison_charts(ds, out, charts) if charts else []

@@ -23,7 +23,8 @@ def build(
     year: int = typer.Option(2011, help="WIOD year, 1995-2011"),
     wiod_dir: Optional[Path] = typer.Option(
         None, help="shared data folder holding wiod2013/ (default: ../shared/data or $CGE_DATA_DIR)"),
-    out: Optional[Path] = typer.Option(None, help="output .nc file (default: calibration/datasets/)"),
+    out: Optional[Path] = typer.Option(None, help="output .nc file (default: calibration/datasets/ in a checkout, "
+                                                      "~/.local/share/cge-trade/datasets/ when installed)"),
     all_: bool = typer.Option(False, "--all", help="build the default, tiny, full and critical datasets"),
     critical: bool = typer.Option(False, "--critical",
                                   help="split REE, MAG, SEMI out of the default dataset (calibration/splits)"),
@@ -32,16 +33,21 @@ def build(
     from cge.data.build import build as build_dataset
     from cge.data.datasets import DATASET_FILES, dataset_path
     from cge.data.split import build_critical_dataset
+    from cge.progress import step, task, track
+    from cge.resources import dataset_build_dir
 
     with user_errors():
         if (all_ or critical) and out is not None:
             raise CGEInputError("--out cannot be combined with --all or --critical")
-        for name in (ALL_MAPPINGS if all_ else () if critical else (mapping,)):
+        names = ALL_MAPPINGS if all_ else () if critical else (mapping,)
+        for name in track(names, "building datasets"):
+            step(0, f"building {name} from WIOD {year}")
             path = build_dataset(name, year, wiod_dir, out)
             typer.echo(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
         if all_ or critical:
-            target = dataset_path("default").parent / DATASET_FILES["critical"]
-            build_critical_dataset(dataset_path("default"), target)
+            target = dataset_build_dir() / DATASET_FILES["critical"]
+            with task("splitting REE, MAG and SEMI out of the default dataset"):
+                build_critical_dataset(dataset_path("default"), target)
             typer.echo(f"wrote {target} ({target.stat().st_size / 1e3:.0f} kB)")
 
 
@@ -74,6 +80,10 @@ def schedules(
 ) -> None:
     """Rebuild the seed scenarios' tariff tables from raw tariff data and print the checks."""
     from cge.data.tariff_schedules import main as build_schedules
+    from cge.resources import checkout_root
 
     with user_errors():
+        if out is None and checkout_root() is None:
+            raise CGEInputError("--out: give an output folder (an installed package's own tariff "
+                                "tables are not rewritten)")
         build_schedules(out, data_dir)

@@ -1,4 +1,4 @@
-"""`cge run`, `cge info` and `cge bench`."""
+"""`cge run`, `cge info` and `cge bench`: thin layers over cge.run, cge.info and cge.bench."""
 
 from __future__ import annotations
 
@@ -9,23 +9,26 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cge.cli.common import echo_json, user_errors
+from cge.cli.common import Backend, echo_json, user_errors
 
 
 def run(
     scenario: str = typer.Argument(..., help="scenario YAML file, or the name of one in scenarios/"),
     out: Path = typer.Option(Path("results"), help="folder for <name>.nc and <name>/*.csv"),
-    backend: str = typer.Option("auto", help="auto | newton | cyipopt | casadi | pyomo"),
-    as_json: bool = typer.Option(False, "--json", help="print the headline results as JSON"),
+    backend: Backend = typer.Option("auto", help="solver: auto (Newton, Ipopt fallback on small models), "
+                                                 "newton, cyipopt, casadi (CasADi's Ipopt) or pyomo "
+                                                 "(needs an ipopt executable)"),
+    as_json: bool = typer.Option(False, "--json", help="print the headline results as JSON (only JSON on "
+                                                       "stdout; solver logs go to stderr)"),
     decompose: bool = typer.Option(False, "--decompose",
                                    help="add the welfare decomposition and subtotals by shock group"),
 ) -> None:
     """Solve a scenario, write its results, print welfare and GDP by region."""
+    from cge.api import run as run_api
     from cge.results import spillover_summary
-    from cge.runner import run_scenario
 
     with user_errors():
-        ds = run_scenario(scenario, out_dir=out, backend=backend, decompose=decompose)
+        ds = run_api(scenario, out_dir=out, backend=backend.value, decompose=decompose)
     name = ds.attrs["scenario_name"]
     warnings = json.loads(ds.attrs.get("warnings", "[]"))
     for line in warnings:
@@ -114,51 +117,30 @@ def _print_decomposition(console: Console, ds) -> None:  # noqa: ANN001 (xarray 
 
 
 def info(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
-    """List datasets (built or not), their regions and sectors, elasticity sets, closures, scenarios."""
-    from cge.data.datasets import DATASET_FILES, dataset_path, load_dataset
-    from cge.errors import CGEInputError
-    from cge.scenario import SCENARIO_DIR
+    """List datasets (built or not), their regions and sectors, elasticity sets, closures,
+    shock types and seed scenarios."""
+    from cge.api import info as info_api
 
-    datasets = {}
-    for name in DATASET_FILES:
-        try:
-            ds = load_dataset(dataset_path(name))
-        except CGEInputError:
-            datasets[name] = {"built": False}
-            continue
-        datasets[name] = {"built": True, "title": ds.attrs.get("title", ""),
-                          "regions": [str(r) for r in ds.region.values],
-                          "sectors": [str(s) for s in ds.sector.values],
-                          "elasticity_sets": [str(e) for e in ds.elasticity_set.values]}
-    doc = {
-        "datasets": datasets,
-        "closures": {"capital": ["mobile", "sector_specific"],
-                     "labour": ["full_employment", "fixed_real_wage"],
-                     "trade_balance": ["fixed"],
-                     "numeraire": ["world_output_price", "<REGION>_cpi"]},
-        "shock_types": ["import_tariff", "export_tax", "export_quota", "output_tax", "iceberg",
-                        "productivity"],
-        "scenarios": sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml")),
-    }
+    doc = info_api()
     if as_json:
         echo_json(doc)
         return
-    for name, d in datasets.items():
+    for name, d in doc["datasets"].items():
         if d["built"]:
             typer.echo(f"dataset {name}: {d['title']}\n  regions: {' '.join(d['regions'])}\n"
                        f"  sectors: {' '.join(d['sectors'])}\n  elasticity sets: {' '.join(d['elasticity_sets'])}")
         else:
-            typer.echo(f"dataset {name}: not built (cge data build --mapping {name})")
+            typer.echo(f"dataset {name}: {d['how']}")
     for k, v in doc["closures"].items():
         typer.echo(f"closure {k}: {' | '.join(v)}")
-    typer.echo(f"shock types: {', '.join(doc['shock_types'])}")
+    typer.echo(f"shock types: {', '.join(doc['shock_types'])} (docs/scenario_reference.md)")
     typer.echo(f"scenarios: {', '.join(doc['scenarios'])}")
 
 
 def bench(
     datasets: list[str] = typer.Argument(None, help="datasets to time (default: tiny default); "
                                          "synthetic:RxS for a random economy, e.g. synthetic:141x65"),
-    backend: str = typer.Option("auto", help="auto | newton | cyipopt | casadi"),
+    backend: Backend = typer.Option("auto", help="solver backend"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """Time build, compile and solves (benchmark, 25% US-China tariffs, a re-solve) per dataset."""
@@ -167,7 +149,7 @@ def bench(
     out = []
     with user_errors():
         for name in datasets or ["tiny", "default"]:
-            out.append(run_benchmark(name, backend=backend))
+            out.append(run_benchmark(name, backend=backend.value))
     if as_json:
         echo_json(out)
         return

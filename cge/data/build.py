@@ -36,11 +36,13 @@ from cge.data.schema import (COMMODITY, EXPORTER, FD, FIELD_BY_NAME, IMPORTER, R
 from cge.data.validate import validate_dataset
 from cge.data.wiod import WIOD_CITATION, read_wiod, repo_root
 from cge.errors import CGEInputError
+from cge.resources import dataset_build_dir
 
 
 def datasets_dir() -> Path:
-    """Folder of the built datasets, ``calibration/datasets``."""
-    return repo_root() / "calibration" / "datasets"
+    """Where built datasets are written: ``calibration/datasets`` in a checkout, the user's
+    dataset folder for an installed package (:func:`cge.resources.dataset_build_dir`)."""
+    return dataset_build_dir()
 
 
 def default_output_path(ds: xr.Dataset) -> Path:

@@ -1,7 +1,9 @@
 """Named base datasets: ``load_dataset("default")`` and friends.
 
 Names resolve to the built files under ``calibration/datasets`` (written by
-``cge data build``); anything else is taken as a path to a NetCDF file.
+``cge data build``; for an installed package, the user's dataset folder and then the
+packaged datasets, :func:`cge.resources.dataset_dirs`); anything else is taken as a path
+to a NetCDF file.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from pathlib import Path
 
 import xarray as xr
 
-from cge.data.wiod import repo_root
 from cge.errors import CGEInputError
+from cge.resources import dataset_dirs
 
 DATASET_FILES: dict[str, str] = {
     "default": "wiod2011_12x15.nc",
@@ -25,7 +27,8 @@ def dataset_path(name_or_path: str | Path) -> Path:
     """Path of a named dataset (default, tiny, full) or of a given ``.nc`` file."""
     key = str(name_or_path)
     if key in DATASET_FILES:
-        path = repo_root() / "calibration" / "datasets" / DATASET_FILES[key]
+        candidates = [d / DATASET_FILES[key] for d in dataset_dirs()]
+        path = next((p for p in candidates if p.is_file()), candidates[0])
         if not path.is_file():
             raise CGEInputError(f"dataset {key!r} is not built yet: {path} missing "
                                 f""

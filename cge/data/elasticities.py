@@ -40,8 +40,9 @@ from cge.data.tariffs import (
 )
 from cge.data.wiod import raw_data_dir
 from cge.errors import CGEInputError
+from cge.resources import calibration_dir
 
-_CALIBRATION = Path(__file__).resolve().parents[2] / "calibration"
+_CALIBRATION = calibration_dir()
 
 DEFAULT_ELASTICITY_SET = "protee"
 

@@ -50,6 +50,7 @@ from cge.data.build import write_dataset
 from cge.data.schema import (COMMODITY, EXPORTER, FACTOR, FD, FIELDS,
                              IMPORTER, REGION, SECTOR)
 from cge.errors import CGEInputError
+from cge.resources import calibration_dir
 
 SHARE_TOL = 1e-6
 OTHER = "other"      # key for "all regions not listed", spread pro rata to the parent
@@ -540,7 +541,7 @@ def apply_splits(ds: xr.Dataset, spec_paths: list[str | Path]) -> xr.Dataset:
     return ds
 
 
-SPLITS_DIR = Path(__file__).resolve().parents[2] / "calibration" / "splits"
+SPLITS_DIR = calibration_dir() / "splits"
 CRITICAL_SPLITS: tuple[str, ...] = ("mag.yaml", "semi.yaml", "ree.yaml")
 """Order matters: MAG and SEMI come out of ELE first, so REE can name MAG as a user."""
 

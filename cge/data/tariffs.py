@@ -34,6 +34,7 @@ from cge.data.aggregate import country_trade
 from cge.data.clean import clean_table
 from cge.data.wiod import raw_data_dir, read_wiod
 from cge.errors import CGEInputError
+from cge.resources import calibration_dir
 
 WIOD_COUNTRIES: tuple[str, ...] = (
     "AUS", "AUT", "BEL", "BGR", "BRA", "CAN", "CHN", "CYP", "CZE", "DEU", "DNK", "ESP",
@@ -70,7 +71,7 @@ WIOD_EU_MEMBERS: frozenset[str] = frozenset({
     "SVK", "SVN", "SWE",
 })
 
-_CONCORDANCES = Path(__file__).resolve().parents[2] / "calibration" / "concordances"
+_CONCORDANCES = calibration_dir() / "concordances"
 
 
 def _require(path: Path) -> Path:

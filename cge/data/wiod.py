@@ -25,7 +25,6 @@ Review of International Economics 23: 575-605.
 
 from __future__ import annotations
 
-import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from cge.errors import CGEInputError
+from cge.resources import data_root, default_raw_data_dir
 
 WIOD_CITATION = (
     "World Input-Output Database, 2013 release (WIOT in current prices, USD million); "
@@ -112,16 +112,15 @@ class WiodTable:
 
 
 def repo_root() -> Path:
-    """The project root (the folder holding ``cge/``), found from this file's location."""
-    return Path(__file__).resolve().parents[2]
+    """The folder holding ``calibration/`` and ``scenarios/``: the source checkout, or the
+    data copy inside an installed package (:mod:`cge.resources`)."""
+    return data_root()
 
 
 def default_data_dir() -> Path:
-    """The raw-data folder: ``$CGE_DATA_DIR`` if set, else ``<project root>/../shared/data``."""
-    env = os.environ.get("CGE_DATA_DIR")
-    if env:
-        return Path(env)
-    return repo_root().parent / "shared" / "data"
+    """The raw-data folder: ``$CGE_DATA_DIR`` if set, else ``../shared/data`` beside the
+    checkout (``./shared/data`` for an installed package; :mod:`cge.resources`)."""
+    return default_raw_data_dir()
 
 
 def raw_data_dir(data_dir: Path | None = None) -> Path:

@@ -34,6 +34,7 @@ from cge.decompose.welfare import BY_SECTOR, COMPONENTS, welfare_rates
 from cge.model.algebra import values
 from cge.model.demand import utility
 from cge.errors import CGEInputError, SolveError
+from cge.progress import step
 from cge.results import CHANGE_VARIABLES, State, result_arrays, state_terms
 from cge.scenario import Scenario, subtotal_groups
 from cge.shocks import ShockRecord, instrument_path
@@ -159,6 +160,7 @@ def decompose(cached, sc: Scenario, p_target: np.ndarray, record: ShockRecord,  
             except SolveError as exc:
                 raise SolveError(f"decomposition: no solution at t = {t:.4g} of the path: {exc}") from None
             solved[t] = solver.x.copy()
+            step(0, f"decomposition: {len(solved) - 1} points of the shock path solved")
         return solved[t]
 
     def ev_at(t: float) -> np.ndarray:

@@ -21,7 +21,7 @@ import numpy as np
 
 from cge.errors import CGEInputError, SolveError
 from cge.model.build import CGEModel
-from cge.solve.backends import BackendResult, solve_casadi, solve_cyipopt, solve_pyomo
+from cge.solve.backends import BackendResult, pyomo_ipopt_available, solve_casadi, solve_cyipopt, solve_pyomo
 from cge.solve.compile import CompiledModel, compile_model, residual_norm
 from cge.solve.newton import solve_newton
 
@@ -62,6 +62,9 @@ class Solver:
                  options: dict[str, object] | None = None) -> None:
         if backend not in BACKENDS:
             raise CGEInputError(f"backend: unknown '{backend}'; allowed: {', '.join(BACKENDS)}")
+        if backend == "pyomo" and not pyomo_ipopt_available():
+            raise CGEInputError("backend: 'pyomo' needs an ipopt executable on the PATH (none found); "
+                                "allowed without one: auto, newton, cyipopt, casadi")
         self.cgem, self.backend, self.tolerance, self.max_steps = cgem, backend, tolerance, max_steps
         self.options = dict(options or {})
         start = time.perf_counter()

@@ -43,7 +43,7 @@ def test_bad_inputs_exit_2_with_one_line(cli, tmp_path):
     cases = (([str(tmp_path / "none.nc")], "does not exist"),
              ([str(tmp_path / "notes.nc")], "not a readable NetCDF"),
              ([str(tmp_path / "other.nc")], "lacks the variables"),
-             ([str(tmp_path / "other.nc"), "--format", "docx"], "--format must be one of md, csv"))
+             ([str(tmp_path / "other.nc"), "--format", "docx"], "'docx' is not one of 'md', 'csv'"))
     for args, fragment in cases:
         result = CliRunner().invoke(cli, ["compare", *args, "--out", str(tmp_path / "out")])
         assert result.exit_code == 2, result.output
