@@ -96,6 +96,9 @@ FIELD_HELP: dict[str, str] = {
     "ReciprocityTarget.name": "label of the target (required, unique)",
     "ReciprocityTarget.side_a": "regions on side A",
     "ReciprocityTarget.side_b": "regions on side B; B's tariff on imports from A is the instrument",
+    "ReciprocityTarget.balance": "`value`: the two directions' trade in the sectors changes by equal "
+                                 "USD at benchmark world prices; `proportional`: by equal percentages "
+                                 "(feasible when trade is unbalanced)",
     # closure
     "Closure.capital": "`mobile`: one rental rate per region (long run); `sector_specific`: fixed stock per "
                        "sector (short run)",
