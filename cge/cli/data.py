@@ -12,7 +12,7 @@ from cge.cli.common import user_errors
 from cge.errors import CGEInputError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
-                  help="Build and inspect base datasets (WIOD 2013 release).")
+                  help="Build, import, validate, balance and inspect base datasets.")
 
 ALL_MAPPINGS = ("default", "tiny", "full")
 
@@ -77,3 +77,80 @@ def schedules(
 
     with user_errors():
         build_schedules(out, data_dir)
+
+
+@app.command()
+def validate(
+    dataset: str = typer.Argument(..., help="dataset name (default, tiny, full, ...) or .nc path"),
+    rtol: float = typer.Option(1e-6, help="relative tolerance of every identity"),
+    atol: float = typer.Option(1e-6, help="absolute tolerance, USD million"),
+) -> None:
+    """Check every identity of the schema; print each one's status and largest deviation with its
+    coordinates; exit 1 if any fails (2 if the file cannot be read)."""
+    from cge.data.datasets import load_dataset
+    from cge.data.validate import identity_report
+
+    with user_errors():
+        ds = load_dataset(dataset)
+        results = identity_report(ds, rtol, atol)
+    width = max(len(r.identity) for r in results)
+    for r in results:
+        typer.echo(f"{'ok  ' if r.ok else 'FAIL'}  {r.identity:<{width}}  {r.message}")
+    failed = [r for r in results if not r.ok]
+    typer.echo(f"{dataset}: {len(results) - len(failed)} of {len(results)} checks pass"
+               + (f"; {len(failed)} fail" if failed else ""))
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def balance(
+    dataset: str = typer.Argument(..., help="input .nc path (the schema's structure, small imbalances)"),
+    out: Path = typer.Option(..., help="output .nc file for the balanced dataset"),
+) -> None:
+    """Make an almost-balanced table valid: negative cells to zero, then RAS on each region's use
+    matrix (output, trade, tariff rates and factor income kept); print what moved."""
+    from cge.data.balance import balance_dataset
+    from cge.data.datasets import load_dataset
+    from cge.data.external import write_dataset
+
+    with user_errors():
+        balanced, report = balance_dataset(load_dataset(dataset))
+        path = write_dataset(balanced, out)
+    for line in report.lines():
+        typer.echo(line)
+    typer.echo(f"wrote {path} (validated)")
+
+
+@app.command("import-cp")
+def import_cp(
+    raw_dir: Optional[Path] = typer.Argument(
+        None, help="folder of the Caliendo-Parro (2015) text files (default: ../shared/data/cp2015)"),
+    out_dir: Path = typer.Option(Path("cp2015"), help="folder for the dataset, tariff table and scenario"),
+) -> None:
+    """Convert the Caliendo-Parro (2015) NAFTA files into a validated dataset, the NAFTA
+    1993 -> 2005 tariff table and a scenario configuring the model as CP's."""
+    from cge.data.cp2015 import import_cp as run_import
+
+    with user_errors():
+        paths = run_import(raw_dir, out_dir)
+    for p in paths:
+        typer.echo(f"wrote {p}")
+    typer.echo(f"run it with: cge run {paths[-1]}")
+
+
+@app.command("import-gtap")
+def import_gtap(
+    gtap_dir: Path = typer.Argument(..., help="folder with basedata.har, sets.har and default.prm"),
+    out: Path = typer.Option(..., help="output .nc file"),
+) -> None:
+    """Read a GTAP database (HAR files) into a validated dataset with GTAP's elasticities; also
+    writes <out>.elasticities.csv (ESUBT, ESUBC per sector) for a scenario's elasticity_file."""
+    from cge.data.gtap import import_gtap as run_import
+
+    with user_errors():
+        paths, report = run_import(gtap_dir, out)
+    for line in report:
+        typer.echo(line)
+    for p in paths:
+        typer.echo(f"wrote {p}")
