@@ -85,8 +85,9 @@ def validate(
     rtol: float = typer.Option(1e-6, help="relative tolerance of every identity"),
     atol: float = typer.Option(1e-6, help="absolute tolerance, USD million"),
 ) -> None:
-    """Check every identity of the schema; print each one's status and largest deviation with its
-    coordinates; exit 1 if any fails (2 if the file cannot be read)."""
+    """Check every identity of the schema: status and largest deviation with coordinates.
+
+    Exits 1 if any identity fails, 2 if the file cannot be read."""
     from cge.data.datasets import load_dataset
     from cge.data.validate import identity_report
 
@@ -108,8 +109,10 @@ def balance(
     dataset: str = typer.Argument(..., help="input .nc path (the schema's structure, small imbalances)"),
     out: Path = typer.Option(..., help="output .nc file for the balanced dataset"),
 ) -> None:
-    """Make an almost-balanced table valid: negative cells to zero, then RAS on each region's use
-    matrix (output, trade, tariff rates and factor income kept); print what moved."""
+    """Balance an almost-balanced table (RAS on use; output, trade, tariffs, factor income kept).
+
+    Negative cells are set to zero, then each region's use matrix is scaled by RAS; prints what
+    moved and writes the validated dataset (docs/data.md, "Writing a dataset for the model")."""
     from cge.data.balance import balance_dataset
     from cge.data.datasets import load_dataset
     from cge.data.external import write_dataset
@@ -128,8 +131,9 @@ def import_cp(
         None, help="folder of the Caliendo-Parro (2015) text files (default: ../shared/data/cp2015)"),
     out_dir: Path = typer.Option(Path("cp2015"), help="folder for the dataset, tariff table and scenario"),
 ) -> None:
-    """Convert the Caliendo-Parro (2015) NAFTA files into a validated dataset, the NAFTA
-    1993 -> 2005 tariff table and a scenario configuring the model as CP's."""
+    """Caliendo-Parro (2015) files -> dataset, NAFTA tariff table and CP-configured scenario.
+
+    See docs/data.md ("Caliendo-Parro 2015 data") and docs/replication_cp2015.md."""
     from cge.data.cp2015 import import_cp as run_import
 
     with user_errors():
@@ -144,8 +148,10 @@ def import_gtap(
     gtap_dir: Path = typer.Argument(..., help="folder with basedata.har, sets.har and default.prm"),
     out: Path = typer.Option(..., help="output .nc file"),
 ) -> None:
-    """Read a GTAP database (HAR files) into a validated dataset with GTAP's elasticities; also
-    writes <out>.elasticities.csv (ESUBT, ESUBC per sector) for a scenario's elasticity_file."""
+    """GTAP database (basedata.har, sets.har, default.prm) -> dataset with GTAP's elasticities.
+
+    Also writes <out>.elasticities.csv (every default.prm elasticity by sector and region, ESUBT
+    and ESUBC included) for a scenario's elasticity_file (docs/data.md, "GTAP databases")."""
     from cge.data.gtap import import_gtap as run_import
 
     with user_errors():

@@ -34,7 +34,7 @@ import numpy as np
 import xarray as xr
 
 from cge.data.external import average_tariff
-from cge.data.schema import COMMODITY, EXPORTER, FD, IMPORTER, REGION, SECTOR
+from cge.data.schema import COMMODITY, EXPORTER, IMPORTER, REGION, SECTOR
 from cge.data.validate import check_structure, Tolerance
 from cge.errors import CGEInputError
 

@@ -36,7 +36,6 @@ Steps (docs/data.md, "Caliendo-Parro 2015 data"):
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 

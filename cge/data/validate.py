@@ -194,6 +194,8 @@ MOBILITY = ("mobile", "sector_specific")
 
 
 def _json(ds: xr.Dataset, key: str) -> object:
+    """A JSON attribute parsed, None when absent; a string that is not JSON is returned as is
+    (and then refused as not an object or list)."""
     import json
 
     raw = ds.attrs.get(key)
@@ -202,7 +204,7 @@ def _json(ds: xr.Dataset, key: str) -> object:
     try:
         return json.loads(raw)
     except (TypeError, ValueError):
-        return ValueError
+        return raw
 
 
 def check_labels(ds: xr.Dataset, tol: Tolerance) -> Violation | None:

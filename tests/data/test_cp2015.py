@@ -83,6 +83,22 @@ def test_scenario_file_alone_configures_the_model_as_caliendo_parro(imported):
     assert np.allclose(b.esub_mm[:20], (theta[:20] + 1.0)[:, None]) and np.array_equal(b.esub_dm, b.esub_mm)
 
 
+def test_imported_benchmark_is_an_equilibrium_of_cps_model(imported, reference):
+    """The hat-algebra solver, given the dataset's trade deficits and no tariff change, finds
+    wages unchanged and every bilateral flow of the dataset (1e-8 relative): the importer's
+    benchmark is an equilibrium of CP's model on CP's trade shares, wages and coefficients."""
+    d = reference[0]
+    ds = xr.load_dataset(imported.parent / "cp2015_31x40.nc")
+    deficit = -ds["trade_balance"].values * 1e6                 # USD million -> USD
+    e = hat.solve(d, d.tau, deficit)
+    assert np.abs(e.w_hat - 1).max() < 1e-9
+    flows = e.imports.copy()
+    own = np.arange(flows.shape[0])
+    flows[own, own, :] = 0.0
+    data = ds["trade"].transpose("importer", "exporter", "sector").values * 1e6
+    assert np.abs(flows - data).max() < 1e-8 * data.max()
+
+
 def test_benchmark_replicates_and_walras_holds(solved):
     """The calibrated benchmark solves the model (relative residual < 1e-8); the market Walras'
     law drops holds at the scenario's solution."""
