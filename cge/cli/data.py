@@ -147,6 +147,7 @@ def import_cp(
 def import_gtap(
     gtap_dir: Path = typer.Argument(..., help="folder with basedata.har, sets.har and default.prm"),
     out: Path = typer.Option(..., help="output .nc file"),
+    base_year: int = typer.Option(0, help="the database's reference year, recorded as base_year"),
 ) -> None:
     """GTAP database (basedata.har, sets.har, default.prm) -> dataset with GTAP's elasticities.
 
@@ -155,7 +156,7 @@ def import_gtap(
     from cge.data.gtap import import_gtap as run_import
 
     with user_errors():
-        paths, report = run_import(gtap_dir, out)
+        paths, report = run_import(gtap_dir, out, base_year)
     for line in report:
         typer.echo(line)
     for p in paths:

@@ -117,6 +117,7 @@ def info(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
     """List datasets (built or not), their regions and sectors, elasticity sets, closures, scenarios."""
     from cge.data.datasets import DATASET_FILES, dataset_path, load_dataset
     from cge.errors import CGEInputError
+    from cge.model.closure import TRADE_BALANCE_WORDS
     from cge.scenario import SCENARIO_DIR
 
     datasets = {}
@@ -134,8 +135,10 @@ def info(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
         "datasets": datasets,
         "closures": {"capital": ["mobile", "sector_specific"],
                      "labour": ["full_employment", "fixed_real_wage"],
-                     "trade_balance": ["fixed"],
+                     "trade_balance": list(TRADE_BALANCE_WORDS),
                      "numeraire": ["world_output_price", "<REGION>_cpi"]},
+        "model_options": {"esub_top": "number (0 Leontief, default)", "esub_int": "number (0 default)",
+                          "esub_fd": "{agent: number}", "armington": ["two_level", "single_level"]},
         "shock_types": ["import_tariff", "export_tax", "export_quota", "output_tax", "iceberg",
                         "productivity"],
         "scenarios": sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml")),
@@ -151,6 +154,8 @@ def info(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
             typer.echo(f"dataset {name}: not built (cge data build --mapping {name})")
     for k, v in doc["closures"].items():
         typer.echo(f"closure {k}: {' | '.join(v)}")
+    for k, v in doc["model_options"].items():
+        typer.echo(f"model {k}: {' | '.join(v) if isinstance(v, list) else v}")
     typer.echo(f"shock types: {', '.join(doc['shock_types'])}")
     typer.echo(f"scenarios: {', '.join(doc['scenarios'])}")
 

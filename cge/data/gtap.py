@@ -160,7 +160,7 @@ def read_parameters(prm: dict, sets: dict[str, list[str]]) -> dict[str, np.ndarr
     return out
 
 
-def build_table(folder: Path) -> tuple[ExternalTable, dict[str, np.ndarray], list[str]]:
+def build_table(folder: Path, base_year: int = 0) -> tuple[ExternalTable, dict[str, np.ndarray], list[str]]:
     """The GTAP database in ``folder`` as an external table, its elasticities by (sector,
     region), and report lines of what was dropped."""
     base = read_har(folder / "basedata.har")
@@ -226,7 +226,7 @@ def build_table(folder: Path) -> tuple[ExternalTable, dict[str, np.ndarray], lis
         fd_dom=dom[:, ns:], fd_imp=imp_world[:, ns:], trade=trade, tariff_rate=rate,
         factor_income=factor_income, elasticities={"gtap": esub},
         attrs={"title": f"GTAP database, {nr} regions x {ns} sectors", "source": CITATION,
-               "base_year": 0, "region_mapping": {r: [r] for r in regions},
+               "base_year": base_year, "region_mapping": {r: [r] for r in regions},
                "sector_mapping": {s: [s] for s in sectors}, "cleaning": report,
                "tariff_source": "GTAP VMSB / VCIF - 1 (import tariffs on the cif value)",
                "elasticity_sources": {"gtap": "GTAP default.prm ESUBD, ESUBM, ESUBVA (mean over regions); "
@@ -251,9 +251,10 @@ def elasticity_table(params: dict[str, np.ndarray], sectors: list[str], regions:
     return pd.DataFrame(rows)
 
 
-def import_gtap(folder: Path, out: Path) -> tuple[list[Path], list[str]]:
-    """Write the dataset and its elasticity table; return the paths and the report lines."""
-    table, params, lines = build_table(Path(folder))
+def import_gtap(folder: Path, out: Path, base_year: int = 0) -> tuple[list[Path], list[str]]:
+    """Write the dataset and its elasticity table; return the paths and the report lines.
+    ``base_year`` is the database's reference year (HAR files do not say it; 0 = not given)."""
+    table, params, lines = build_table(Path(folder), base_year)
     ds = to_dataset(table)
     out = Path(out)
     paths = [write_dataset(ds, out)]

@@ -22,6 +22,7 @@ from cge.model.overrides import apply_overrides, overrides_from_csv
 from cge.solve.solver import Solver
 
 harpy = pytest.importorskip("harpy", reason="harpy3 (the test extra) reads and writes HAR files")
+pytestmark = pytest.mark.filterwarnings("ignore:.*chararray.*:DeprecationWarning")  # inside harpy3
 REGIONS, SECTORS, FACTORS = ["USA", "CHN", "ROW"], ["AGR", "MFG", "SRV"], ("LAB", "CAP", "LND")
 
 
@@ -122,9 +123,11 @@ def test_margins_are_dropped_and_reported(tmp_path, original):
 def test_cli_import_gtap(tmp_path, original):
     """`cge data import-gtap` writes the dataset and the elasticity table, then validates."""
     write_gtap(tmp_path / "gtap", original)
-    res = CliRunner().invoke(app, ["data", "import-gtap", str(tmp_path / "gtap"), "--out", str(tmp_path / "g.nc")])
+    res = CliRunner().invoke(app, ["data", "import-gtap", str(tmp_path / "gtap"), "--out", str(tmp_path / "g.nc"),
+                                   "--base-year", "2017"])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "g.elasticities.csv").is_file()
+    assert load_dataset(tmp_path / "g.nc").attrs["base_year"] == 2017
     res = CliRunner().invoke(app, ["data", "validate", str(tmp_path / "g.nc")])
     assert res.exit_code == 0, res.output
 
