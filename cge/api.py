@@ -177,7 +177,11 @@ def info() -> dict:
     closures = {name: list(get_args(f.annotation)) for name, f in Closure.model_fields.items()
                 if get_args(f.annotation)}
     closures["numeraire"] = ["world_output_price", "<REGION>_cpi"]
-    return {"datasets": datasets, "closures": closures, "shock_types": list(SHOCK_TYPES),
+    model_options = {"esub_top": "number (value added vs intermediates; 0 Leontief, default)",
+                     "esub_int": "number (among intermediates; 0 default)",
+                     "esub_fd": "{agent: number}", "armington": ["two_level", "single_level"]}
+    return {"datasets": datasets, "closures": closures, "model_options": model_options,
+            "shock_types": list(SHOCK_TYPES),
             "scenarios": sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))}
 
 

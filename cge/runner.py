@@ -26,6 +26,7 @@ import xarray as xr
 from cge import __version__
 from cge.atomic import write_atomic
 from cge.data.datasets import DATASET_FILES, dataset_path, load_dataset
+from cge.data.validate import validate_dataset
 from cge.errors import SolveError
 from cge.model.build import CGEModel, build_model
 from cge.model.calibration import ZERO, Benchmark, calibrate
@@ -93,10 +94,13 @@ _DATASETS: dict[tuple[str, float], xr.Dataset] = {}
 
 
 def _dataset(path: Path) -> xr.Dataset:
-    """The dataset at ``path``, read once per process (keyed by path and modification time)."""
+    """The dataset at ``path``, read and validated once per process (keyed by path and
+    modification time): a dataset that breaks the schema is refused in one line naming it."""
     key = (str(path), path.stat().st_mtime)
     if key not in _DATASETS:
-        _DATASETS[key] = load_dataset(path)
+        ds = load_dataset(path)
+        validate_dataset(ds)
+        _DATASETS[key] = ds
     return _DATASETS[key]
 
 

@@ -12,7 +12,7 @@ from cge.cli.common import user_errors
 from cge.errors import CGEInputError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
-                  help="Build and inspect base datasets (WIOD 2013 release).")
+                  help="Build, import, validate, balance and inspect base datasets.")
 
 ALL_MAPPINGS = ("default", "tiny", "full")
 
@@ -87,3 +87,87 @@ def schedules(
             raise CGEInputError("--out: give an output folder (an installed package's own tariff "
                                 "tables are not rewritten)")
         build_schedules(out, data_dir)
+
+
+@app.command()
+def validate(
+    dataset: str = typer.Argument(..., help="dataset name (default, tiny, full, ...) or .nc path"),
+    rtol: float = typer.Option(1e-6, help="relative tolerance of every identity"),
+    atol: float = typer.Option(1e-6, help="absolute tolerance, USD million"),
+) -> None:
+    """Check every identity of the schema: status and largest deviation with coordinates.
+
+    Exits 1 if any identity fails, 2 if the file cannot be read."""
+    from cge.data.datasets import load_dataset
+    from cge.data.validate import identity_report
+
+    with user_errors():
+        ds = load_dataset(dataset)
+        results = identity_report(ds, rtol, atol)
+    width = max(len(r.identity) for r in results)
+    for r in results:
+        typer.echo(f"{'ok  ' if r.ok else 'FAIL'}  {r.identity:<{width}}  {r.message}")
+    failed = [r for r in results if not r.ok]
+    typer.echo(f"{dataset}: {len(results) - len(failed)} of {len(results)} checks pass"
+               + (f"; {len(failed)} fail" if failed else ""))
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def balance(
+    dataset: str = typer.Argument(..., help="input .nc path (the schema's structure, small imbalances)"),
+    out: Path = typer.Option(..., help="output .nc file for the balanced dataset"),
+) -> None:
+    """Balance an almost-balanced table (RAS on use; output, trade, tariffs, factor income kept).
+
+    Negative cells are set to zero, then each region's use matrix is scaled by RAS; prints what
+    moved and writes the validated dataset (docs/data.md, "Writing a dataset for the model")."""
+    from cge.data.balance import balance_dataset
+    from cge.data.datasets import load_dataset
+    from cge.data.external import write_dataset
+
+    with user_errors():
+        balanced, report = balance_dataset(load_dataset(dataset))
+        path = write_dataset(balanced, out)
+    for line in report.lines():
+        typer.echo(line)
+    typer.echo(f"wrote {path} (validated)")
+
+
+@app.command("import-cp")
+def import_cp(
+    raw_dir: Optional[Path] = typer.Argument(
+        None, help="folder of the Caliendo-Parro (2015) text files (default: ../shared/data/cp2015)"),
+    out_dir: Path = typer.Option(Path("cp2015"), help="folder for the dataset, tariff table and scenario"),
+) -> None:
+    """Caliendo-Parro (2015) files -> dataset, NAFTA tariff table and CP-configured scenario.
+
+    See docs/data.md ("Caliendo-Parro 2015 data") and docs/replication_cp2015.md."""
+    from cge.data.cp2015 import import_cp as run_import
+
+    with user_errors():
+        paths = run_import(raw_dir, out_dir)
+    for p in paths:
+        typer.echo(f"wrote {p}")
+    typer.echo(f"run it with: cge run {paths[-1]}")
+
+
+@app.command("import-gtap")
+def import_gtap(
+    gtap_dir: Path = typer.Argument(..., help="folder with basedata.har, sets.har and default.prm"),
+    out: Path = typer.Option(..., help="output .nc file"),
+    base_year: int = typer.Option(0, help="the database's reference year, recorded as base_year"),
+) -> None:
+    """GTAP database (basedata.har, sets.har, default.prm) -> dataset with GTAP's elasticities.
+
+    Also writes <out>.elasticities.csv (every default.prm elasticity by sector and region, ESUBT
+    and ESUBC included) for a scenario's elasticity_file (docs/data.md, "GTAP databases")."""
+    from cge.data.gtap import import_gtap as run_import
+
+    with user_errors():
+        paths, report = run_import(gtap_dir, out, base_year)
+    for line in report:
+        typer.echo(line)
+    for p in paths:
+        typer.echo(f"wrote {p}")

@@ -133,6 +133,8 @@ def info(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
             typer.echo(f"dataset {name}: {d['how']}")
     for k, v in doc["closures"].items():
         typer.echo(f"closure {k}: {' | '.join(v)}")
+    for k, v in doc["model_options"].items():
+        typer.echo(f"model {k}: {' | '.join(v) if isinstance(v, list) else v}")
     typer.echo(f"shock types: {', '.join(doc['shock_types'])} (docs/scenario_reference.md)")
     typer.echo(f"scenarios: {', '.join(doc['scenarios'])}")
 

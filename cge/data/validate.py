@@ -188,6 +188,67 @@ def check_income_expenditure(ds: xr.Dataset, tol: Tolerance) -> Violation | None
                    "expenditure + trade balance", tol)
 
 
+FD_ROLES = ("private", "government", "investment")
+FACTOR_ROLES = ("labour", "capital")
+MOBILITY = ("mobile", "sector_specific")
+
+
+def _json(ds: xr.Dataset, key: str) -> object:
+    """A JSON attribute parsed, None when absent; a string that is not JSON is returned as is
+    (and then refused as not an object or list)."""
+    import json
+
+    raw = ds.attrs.get(key)
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw)
+    except (TypeError, ValueError):
+        return raw
+
+
+def check_labels(ds: xr.Dataset, tol: Tolerance) -> Violation | None:
+    """The attributes that give agents and factors their roles name only labels the dataset has
+    (``fd_roles``: role -> fd label; ``factor_roles``: role -> factor; ``factor_mobility``:
+    factor -> mobile | sector_specific; ``critical_inputs``: sectors)."""
+    fd = [str(a) for a in ds["fd"].values]
+    factors = [str(f) for f in ds["factor"].values]
+    sectors = [str(s) for s in ds[SECTOR].values]
+    specs = (("fd_roles", FD_ROLES, fd, "final-demand agent"),
+             ("factor_roles", FACTOR_ROLES, factors, "factor"))
+    for key, roles, labels, what in specs:
+        value = _json(ds, key)
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            return Violation("labels", f"labels violated: attribute {key} must be a JSON object role -> label")
+        for role, label in value.items():
+            if role not in roles:
+                return Violation("labels", f"labels violated: {key} names unknown role {role!r}; "
+                                 f"allowed: {', '.join(roles)}")
+            if label not in labels:
+                return Violation("labels", f"labels violated: {key}.{role} = {label!r} is not a {what} "
+                                 f"of the dataset; allowed: {', '.join(labels)}")
+    mobility = _json(ds, "factor_mobility")
+    if mobility is not None:
+        if not isinstance(mobility, dict):
+            return Violation("labels", "labels violated: attribute factor_mobility must be a JSON object")
+        for factor, kind in mobility.items():
+            if factor not in factors:
+                return Violation("labels", f"labels violated: factor_mobility names unknown factor {factor!r}; "
+                                 f"allowed: {', '.join(factors)}")
+            if kind not in MOBILITY:
+                return Violation("labels", f"labels violated: factor_mobility.{factor} = {kind!r}; "
+                                 f"allowed: {', '.join(MOBILITY)}")
+    critical = _json(ds, "critical_inputs")
+    if critical is not None:
+        unknown = [c for c in critical if c not in sectors] if isinstance(critical, list) else [critical]
+        if unknown:
+            return Violation("labels", f"labels violated: critical_inputs names {unknown[0]!r}, not a sector "
+                             f"of the dataset")
+    return None
+
+
 CHECKS: tuple[Callable[[xr.Dataset, Tolerance], Violation | None], ...] = (
     check_structure,
     check_non_negative,
@@ -201,6 +262,7 @@ CHECKS: tuple[Callable[[xr.Dataset, Tolerance], Violation | None], ...] = (
     check_fd_tariff,
     check_trade_balance,
     check_income_expenditure,
+    check_labels,
 )
 
 
@@ -220,3 +282,49 @@ def validate_dataset(ds: xr.Dataset, rtol: float = RTOL, atol: float = ATOL) -> 
         more = f" (and {len(violations) - 1} more identities fail)" if len(violations) > 1 else ""
         raise CGEInputError(f"base dataset {ds.attrs.get('title', '')!r}: "
                             f"{violations[0].message}{more}")
+
+
+@dataclass(frozen=True)
+class IdentityResult:
+    """One identity as `cge data validate` reports it."""
+
+    identity: str
+    ok: bool
+    message: str
+
+
+IDENTITY_NAMES: dict[str, str] = {
+    "check_non_negative": "non-negativity", "check_tariff_rate_range": "tariff range",
+    "check_trade_diagonal": "zero trade diagonal", "check_int_tariff": "intermediate tariffs",
+    "check_fd_tariff": "final-demand tariffs", "check_income_expenditure": "income = expenditure + trade balance",
+}
+
+
+def _name(check: Callable) -> str:
+    return IDENTITY_NAMES.get(check.__name__, check.__name__.removeprefix("check_").replace("_", " "))
+
+
+def identity_report(ds: xr.Dataset, rtol: float = RTOL, atol: float = ATOL) -> list[IdentityResult]:
+    """Every identity with its status and its largest deviation with coordinates.
+
+    A failing identity carries the violation message of its check; a passing one the largest
+    deviation found with zero tolerance (so a user sees how close to the limit a table is), or
+    ``exact``.  A structural failure stops the rest (they need the structure)."""
+    tol = Tolerance(rtol, atol)
+    found = check_structure(ds, tol)
+    if found:
+        return [IdentityResult("structure", False, found.message)]
+    out = [IdentityResult("structure", True, "every variable, dims, units and attribute present")]
+    for check in CHECKS[1:]:
+        found = check(ds, tol)
+        if found:
+            out.append(IdentityResult(found.identity, False, found.message))
+            continue
+        exact = check(ds, Tolerance(0.0, 0.0))
+        if exact is None or check in (check_labels, check_tariff_rate_range):
+            out.append(IdentityResult(_name(check), True, "exact" if exact is None else "holds"))
+        else:
+            detail = exact.message.split(" violated: ", 1)[1].rsplit("; largest of", 1)[0]
+            out.append(IdentityResult(_name(check), True, f"within tolerance; largest deviation "
+                                      f"{detail}; {exact.count} cells not exact)"))
+    return out
