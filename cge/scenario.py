@@ -120,11 +120,42 @@ class Productivity(_Regional):
     """Productivity change in percent: of every input (``applies_to: output``, Hicks-neutral,
     GTAP's ao) or of value added only (``value_added``, GTAP's ava).  With Leontief
     intermediates an output-augmenting fall larger than a sector's value-added share leaves
-    no positive value added (no equilibrium); a value-added-augmenting fall has no such limit."""
+    no positive value added (no equilibrium); a value-added-augmenting fall has no such limit.
+
+    With ``affected_output_usd_million`` the change applies to that much of each selected
+    activity's benchmark output only: the activity's productivity changes by
+    change_pct x affected / benchmark output (a gain g on a share s of a sector is, to first
+    order, a sector-wide gain s g), so the size follows the dataset's base year."""
 
     type: Literal["productivity"]
     change_pct: float = Field(gt=-100)
     applies_to: Literal["output", "value_added"] = "output"
+    affected_output_usd_million: float | None = Field(default=None, gt=0)
+
+
+class SubsidyBudget(_Shock):
+    """Output subsidies sized as a share of each selected region's GDP in the dataset's base year
+    (value added at basic prices, the sum of factor income): the rate on sector j is
+    ``k x intensity[j]``, with k chosen so that the subsidies paid at benchmark output,
+    Σ_j rate_j · output_j, equal ``pct_of_gdp`` percent of GDP.  ``intensity`` gives the
+    relative subsidy rates (documented evidence, e.g. a sector's subsidies in % of revenue);
+    sectors not named get none (docs/model.md, "Policy instruments")."""
+
+    type: Literal["subsidy_budget"]
+    regions: Selector
+    pct_of_gdp: float = Field(gt=0, lt=100)
+    intensity: dict[str, float]
+
+    @model_validator(mode="after")
+    def _intensities(self) -> "SubsidyBudget":
+        vals = list(self.intensity.values())
+        if not vals:
+            raise ValueError("intensity: name at least one sector, e.g. {MET: 1, ELE: 1}")
+        if any(isinstance(v, bool) or not math.isfinite(v) or v < 0 for v in vals):
+            raise ValueError("intensity: every relative subsidy rate must be a finite number >= 0")
+        if max(vals) <= 0:
+            raise ValueError("intensity: at least one sector needs a positive relative rate")
+        return self
 
 
 class ShareMonitor(_Shock):
@@ -206,9 +237,9 @@ class ReciprocityTarget(_Shock):
 
 
 Shock = Annotated[Union[ImportTariff, ExportTax, ExportQuota, OutputTax, Iceberg, Productivity,
-                        ShareTarget, ReciprocityTarget, Rebalancing], Field(discriminator="type")]
+                        ShareTarget, ReciprocityTarget, Rebalancing, SubsidyBudget], Field(discriminator="type")]
 SHOCK_TYPES = ("import_tariff", "export_tax", "export_quota", "output_tax", "iceberg", "productivity",
-               "share_target", "reciprocity_target", "rebalancing")
+               "share_target", "reciprocity_target", "rebalancing", "subsidy_budget")
 
 
 class Scenario(BaseModel):
