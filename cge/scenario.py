@@ -96,11 +96,21 @@ class ExportQuota(_Bilateral):
 
     ``rent_to`` says who receives the quota rent: ``exporter`` (licences held by
     exporters), ``importer`` (licences held by importers), ``none`` (dissipated: compliance
-    costs, denied licences) or a region code (the government of a controlling country)."""
+    costs, denied licences) or a region code (the government of a controlling country).
+    Instead of ``change_pct`` a quota may state ``cut_usd_million``, the value of benchmark
+    exports it removes: every selected flow is then cut by the same percentage, the amount over
+    the selected flows' benchmark value (so the size follows the dataset's base year)."""
 
     type: Literal["export_quota"]
-    change_pct: float = Field(ge=-100)
+    change_pct: float | None = Field(default=None, ge=-100)
+    cut_usd_million: float | None = Field(default=None, gt=0)
     rent_to: RentRecipient = "exporter"
+
+    @model_validator(mode="after")
+    def _one_size(self) -> "ExportQuota":
+        if (self.change_pct is None) == (self.cut_usd_million is None):
+            raise ValueError("give exactly one of change_pct, cut_usd_million")
+        return self
 
 
 class OutputTax(_RateShock, _Regional):
@@ -416,7 +426,7 @@ def quota_flows(sc: Scenario, regions: list[str], sectors: list[str],
     are skipped: there is nothing to restrict."""
     out: dict[tuple[str, str, str], QuotaSpec] = {}
     for k, s in enumerate(sc.shocks):
-        if isinstance(s, ExportQuota) and s.change_pct > -100:
+        if isinstance(s, ExportQuota) and (s.change_pct is None or s.change_pct > -100):
             sel = Selection(sc, regions, sectors, f"shocks[{k}]")
             if s.rent_to not in ("exporter", "importer", "none") and s.rent_to not in regions:
                 raise CGEInputError(f"shocks[{k}].rent_to: '{s.rent_to}' is not a region of the dataset; "

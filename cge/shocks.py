@@ -205,15 +205,16 @@ def resolve_shocks(cgem: CGEModel, sc: Scenario,
             for idx in bilateral(sel, s):
                 ins.set("te", idx, rule, where, floor=-1.0)
         elif isinstance(s, ExportQuota):
+            change_pct = s.change_pct if s.change_pct is not None else _cut_pct(b, list(bilateral(sel, s)), s, where)
             for idx in bilateral(sel, s):
-                if s.change_pct <= -100:
+                if change_pct <= -100:
                     sig = float(b.esub_mm[b.si[idx[0]], b.ri[idx[2]]])
                     if sig <= BAN_MIN_ESUB_MM:
                         raise CGEInputError(f"{where}: a ban on {idx[0]} needs esub_mm > 1 (it is "
                                             f"{sig}); use change_pct above -100 instead")
                     ins.set("avail", idx, lambda old: 0.0, where)
                 else:
-                    ins.set("quota", idx, lambda old: 1.0 + s.change_pct / 100.0, where)
+                    ins.set("quota", idx, lambda old, c=change_pct: 1.0 + c / 100.0, where)
         elif isinstance(s, OutputTax):
             rule = _rate_rule(s)
             for idx in regional(sel, s):
@@ -239,6 +240,16 @@ def resolve_shocks(cgem: CGEModel, sc: Scenario,
             for idx, rate in subsidy_budget_rates(b, sel, s, where).items():
                 ins.set("to", idx, lambda old, rate=rate: old - rate, where, floor=-1.0)
     return ins.p, ins.record
+
+
+def _cut_pct(b: Benchmark, flows: list[tuple[str, str, str]], s: ExportQuota, where: str) -> float:
+    """The percentage cut of an export quota stated as a value: the amount over the selected
+    flows' benchmark exports (every flow is cut by the same percentage)."""
+    total = sum(float(b.trade[b.si[i], b.ri[e], b.ri[r]]) for i, e, r in flows)
+    if s.cut_usd_million >= total:
+        raise CGEInputError(f"{where}.cut_usd_million: {s.cut_usd_million:g} is not below the selected flows' "
+                            f"benchmark exports ({total:.0f} USD million); use change_pct: -100 for a ban")
+    return -100.0 * s.cut_usd_million / total
 
 
 def _affected_share(b: Benchmark, s: Productivity, idx: tuple[str, str], where: str) -> float:
