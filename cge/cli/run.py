@@ -117,7 +117,7 @@ def info(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
     """List datasets (built or not), their regions and sectors, elasticity sets, closures, scenarios."""
     from cge.data.datasets import DATASET_FILES, dataset_path, load_dataset
     from cge.errors import CGEInputError
-    from cge.scenario import SCENARIO_DIR
+    from cge.scenario import SCENARIO_DIR, SHOCK_TYPES
 
     datasets = {}
     for name in DATASET_FILES:
@@ -136,8 +136,7 @@ def info(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
                      "labour": ["full_employment", "fixed_real_wage"],
                      "trade_balance": ["fixed"],
                      "numeraire": ["world_output_price", "<REGION>_cpi"]},
-        "shock_types": ["import_tariff", "export_tax", "export_quota", "output_tax", "iceberg",
-                        "productivity"],
+        "shock_types": list(SHOCK_TYPES),
         "scenarios": sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml")),
     }
     if as_json:
