@@ -96,11 +96,21 @@ class ExportQuota(_Bilateral):
 
     ``rent_to`` says who receives the quota rent: ``exporter`` (licences held by
     exporters), ``importer`` (licences held by importers), ``none`` (dissipated: compliance
-    costs, denied licences) or a region code (the government of a controlling country)."""
+    costs, denied licences) or a region code (the government of a controlling country).
+    Instead of ``change_pct`` a quota may state ``cut_usd_million``, the value of benchmark
+    exports it removes: every selected flow is then cut by the same percentage, the amount over
+    the selected flows' benchmark value (so the size follows the dataset's base year)."""
 
     type: Literal["export_quota"]
-    change_pct: float = Field(ge=-100)
+    change_pct: float | None = Field(default=None, ge=-100)
+    cut_usd_million: float | None = Field(default=None, gt=0)
     rent_to: RentRecipient = "exporter"
+
+    @model_validator(mode="after")
+    def _one_size(self) -> "ExportQuota":
+        if (self.change_pct is None) == (self.cut_usd_million is None):
+            raise ValueError("give exactly one of change_pct, cut_usd_million")
+        return self
 
 
 class OutputTax(_RateShock, _Regional):
@@ -120,11 +130,42 @@ class Productivity(_Regional):
     """Productivity change in percent: of every input (``applies_to: output``, Hicks-neutral,
     GTAP's ao) or of value added only (``value_added``, GTAP's ava).  With Leontief
     intermediates an output-augmenting fall larger than a sector's value-added share leaves
-    no positive value added (no equilibrium); a value-added-augmenting fall has no such limit."""
+    no positive value added (no equilibrium); a value-added-augmenting fall has no such limit.
+
+    With ``affected_output_usd_million`` the change applies to that much of each selected
+    activity's benchmark output only: the activity's productivity changes by
+    change_pct x affected / benchmark output (a gain g on a share s of a sector is, to first
+    order, a sector-wide gain s g), so the size follows the dataset's base year."""
 
     type: Literal["productivity"]
     change_pct: float = Field(gt=-100)
     applies_to: Literal["output", "value_added"] = "output"
+    affected_output_usd_million: float | None = Field(default=None, gt=0)
+
+
+class SubsidyBudget(_Shock):
+    """Output subsidies sized as a share of each selected region's GDP in the dataset's base year
+    (value added at basic prices, the sum of factor income): the rate on sector j is
+    ``k x intensity[j]``, with k chosen so that the subsidies paid at benchmark output,
+    Σ_j rate_j · output_j, equal ``pct_of_gdp`` percent of GDP.  ``intensity`` gives the
+    relative subsidy rates (documented evidence, e.g. a sector's subsidies in % of revenue);
+    sectors not named get none (docs/model.md, "Policy instruments")."""
+
+    type: Literal["subsidy_budget"]
+    regions: Selector
+    pct_of_gdp: float = Field(gt=0, lt=100)
+    intensity: dict[str, float]
+
+    @model_validator(mode="after")
+    def _intensities(self) -> "SubsidyBudget":
+        vals = list(self.intensity.values())
+        if not vals:
+            raise ValueError("intensity: name at least one sector, e.g. {MET: 1, ELE: 1}")
+        if any(isinstance(v, bool) or not math.isfinite(v) or v < 0 for v in vals):
+            raise ValueError("intensity: every relative subsidy rate must be a finite number >= 0")
+        if max(vals) <= 0:
+            raise ValueError("intensity: at least one sector needs a positive relative rate")
+        return self
 
 
 class ShareMonitor(_Shock):
@@ -210,9 +251,9 @@ class ReciprocityTarget(_Shock):
 
 
 Shock = Annotated[Union[ImportTariff, ExportTax, ExportQuota, OutputTax, Iceberg, Productivity,
-                        ShareTarget, ReciprocityTarget, Rebalancing], Field(discriminator="type")]
+                        ShareTarget, ReciprocityTarget, Rebalancing, SubsidyBudget], Field(discriminator="type")]
 SHOCK_TYPES = ("import_tariff", "export_tax", "export_quota", "output_tax", "iceberg", "productivity",
-               "share_target", "reciprocity_target", "rebalancing")
+               "share_target", "reciprocity_target", "rebalancing", "subsidy_budget")
 
 
 class Scenario(BaseModel):
@@ -388,7 +429,7 @@ def quota_flows(sc: Scenario, regions: list[str], sectors: list[str],
     are skipped: there is nothing to restrict."""
     out: dict[tuple[str, str, str], QuotaSpec] = {}
     for k, s in enumerate(sc.shocks):
-        if isinstance(s, ExportQuota) and s.change_pct > -100:
+        if isinstance(s, ExportQuota) and (s.change_pct is None or s.change_pct > -100):
             sel = Selection(sc, regions, sectors, f"shocks[{k}]")
             if s.rent_to not in ("exporter", "importer", "none") and s.rent_to not in regions:
                 raise CGEInputError(f"shocks[{k}].rent_to: '{s.rent_to}' is not a region of the dataset; "

@@ -21,8 +21,8 @@ from cge.model.calibration import ZERO, Benchmark
 from cge.model.instruments import QUOTA_NOT_BINDING
 from cge.model.targets import TargetSpec
 from cge.scenario import (ExportQuota, ExportTax, Iceberg, ImportTariff, OutputTax, Productivity,
-                          Rebalancing, ReciprocityTarget, Scenario, Selection, ShareMonitor, ShareTarget, read_tariff_table,
-                          split_parents, table_paths)
+                          Rebalancing, ReciprocityTarget, Scenario, Selection, ShareMonitor, ShareTarget, SubsidyBudget,
+                          read_tariff_table, split_parents, table_paths)
 
 BAN_MIN_ESUB_MM = 1.0  # a ban removes a source from the CES; valid only when sources substitute (> 1)
 LOG_PATH = ("tau", "prod", "prod_va", "endow_fr", "endow_fjs")  # multiplicative instruments: stepped in logs
@@ -209,15 +209,16 @@ def resolve_shocks(cgem: CGEModel, sc: Scenario,
             for idx in bilateral(sel, s):
                 ins.set("te", idx, rule, where, floor=-1.0)
         elif isinstance(s, ExportQuota):
+            change_pct = s.change_pct if s.change_pct is not None else _cut_pct(b, list(bilateral(sel, s)), s, where)
             for idx in bilateral(sel, s):
-                if s.change_pct <= -100:
+                if change_pct <= -100:
                     sig = float(b.esub_mm[b.si[idx[0]], b.ri[idx[2]]])
                     if sig <= BAN_MIN_ESUB_MM:
                         raise CGEInputError(f"{where}: a ban on {idx[0]} needs esub_mm > 1 (it is "
                                             f"{sig}); use change_pct above -100 instead")
                     ins.set("avail", idx, lambda old: 0.0, where)
                 else:
-                    ins.set("quota", idx, lambda old: 1.0 + s.change_pct / 100.0, where)
+                    ins.set("quota", idx, lambda old, c=change_pct: 1.0 + c / 100.0, where)
         elif isinstance(s, OutputTax):
             rule = _rate_rule(s)
             for idx in regional(sel, s):
@@ -233,10 +234,66 @@ def resolve_shocks(cgem: CGEModel, sc: Scenario,
         elif isinstance(s, Productivity):
             name = "prod" if s.applies_to == "output" else "prod_va"
             for idx in regional(sel, s):
-                ins.set(name, idx, lambda old: old * (1.0 + s.change_pct / 100.0), where)
+                if ins.position(name, idx) is None:
+                    continue
+                change = s.change_pct / 100.0 * _affected_share(b, s, idx, where)
+                ins.set(name, idx, lambda old, change=change: old * (1.0 + change), where)
         elif isinstance(s, Rebalancing):
             _rebalance(ins, b, sel, s, where)
+        elif isinstance(s, SubsidyBudget):
+            for idx, rate in subsidy_budget_rates(b, sel, s, where).items():
+                ins.set("to", idx, lambda old, rate=rate: old - rate, where, floor=-1.0)
     return ins.p, ins.record
+
+
+def _cut_pct(b: Benchmark, flows: list[tuple[str, str, str]], s: ExportQuota, where: str) -> float:
+    """The percentage cut of an export quota stated as a value: the amount over the selected
+    flows' benchmark exports (every flow is cut by the same percentage)."""
+    total = sum(float(b.trade[b.si[i], b.ri[e], b.ri[r]]) for i, e, r in flows)
+    if s.cut_usd_million >= total:
+        raise CGEInputError(f"{where}.cut_usd_million: {s.cut_usd_million:g} is not below the selected flows' "
+                            f"benchmark exports ({total:.0f} USD million); use change_pct: -100 for a ban")
+    return -100.0 * s.cut_usd_million / total
+
+
+def _affected_share(b: Benchmark, s: Productivity, idx: tuple[str, str], where: str) -> float:
+    """Share of an activity's benchmark output a productivity shock applies to (1 if the shock
+    names no affected output)."""
+    if s.affected_output_usd_million is None:
+        return 1.0
+    out = float(b.output[b.si[idx[0]], b.ri[idx[1]]])
+    if s.affected_output_usd_million > out:
+        raise CGEInputError(f"{where}.affected_output_usd_million: {s.affected_output_usd_million:g} exceeds "
+                            f"the benchmark output of {idx[0]} in {idx[1]} ({out:.0f} USD million)")
+    return s.affected_output_usd_million / out
+
+
+def region_gdp(b: Benchmark, region: str) -> float:
+    """GDP of a region in the dataset's base year: value added at basic prices (the sum of
+    factor income), USD million."""
+    return float(b.factor_income[:, :, b.ri[region]].sum())
+
+
+def subsidy_budget_rates(b: Benchmark, sel: Selection, s: SubsidyBudget, where: str
+                         ) -> dict[tuple[str, str], float]:
+    """Output-subsidy rate (a fraction of output) by (sector, region) of a subsidy budget: the
+    relative intensities scaled so that Σ_j rate_j · benchmark output_j = pct_of_gdp % of GDP."""
+    sectors = sel.sectors(list(s.intensity), "intensity")
+    rates: dict[tuple[str, str], float] = {}
+    for r in sel.regions(s.regions, "regions"):
+        k = b.ri[r]
+        base = sum(s.intensity[j] * float(b.output[b.si[j], k]) for j in sectors)
+        if base <= ZERO:
+            raise CGEInputError(f"{where}.intensity: the sectors named have no benchmark output in {r}")
+        scale = s.pct_of_gdp / 100.0 * region_gdp(b, r) / base
+        for j in sectors:
+            if s.intensity[j] > 0 and b.output[b.si[j], k] > ZERO:
+                rates[(j, r)] = scale * s.intensity[j]
+    top = max(rates.items(), key=lambda kv: kv[1])
+    if top[1] >= 1.0:
+        raise CGEInputError(f"{where}: a budget of {s.pct_of_gdp:g}% of GDP needs a subsidy of "
+                            f"{100 * top[1]:.0f}% of output on {top[0][0]} in {top[0][1]}; it must stay below 100%")
+    return rates
 
 
 def _rebalance(ins: Instruments, b: Benchmark, sel: Selection, s: Rebalancing, where: str) -> None:

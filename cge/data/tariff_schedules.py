@@ -388,9 +388,10 @@ def china_subsidy_rate_pct(data_dir: Path | None = None) -> dict[str, float]:
     """Output subsidy rate (% of output) for MET, ELE, TRN in China, WIOD 2011.
 
     The IMF's ~4% of GDP is spread uniformly over China's manufacturing output (WIOD
-    c3..c16): rate = 4% * GDP / manufacturing output.  The scenario applies this rate
-    to MET, ELE and TRN only, i.e. it attributes to them their share of manufacturing
-    output (returned as ``share_of_spending``) of the total spending.
+    c3..c16): rate = 4% * GDP / manufacturing output; ``share_of_spending`` is the share of
+    MET, ELE and TRN in manufacturing output.  A check value only: the scenario
+    china_industrial_subsidies sizes its subsidies with a ``subsidy_budget`` shock (4.4% of
+    GDP, computed from the dataset at run time).
     """
     wiod = read_wiod(2011, data_dir)
     c = wiod.countries.index("CHN")
