@@ -24,7 +24,7 @@ from cge.report.combine import DEFAULT_INTERVAL, INTERVALS, REGION_DIMS, combine
 REQUIRED_VARIABLES: tuple[str, ...] = (
     "ev_usd_million", "ev_pct_income", "real_gdp_pct", "tot_pct", "output_pct",
     "bilateral_trade_pct", "income_usd_million", "output_usd_million",
-    "bilateral_trade_usd_million",
+    "bilateral_trade_usd_million", "tariff_pct", "tariff_benchmark_pct",
 )
 
 

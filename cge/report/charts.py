@@ -48,6 +48,7 @@ MAX_ANNOTATED_CELLS = 400
 DIVERGING_CMAP = "RdBu"
 #: Outlier fence on |value|: Q3 + FENCE x IQR.
 FENCE = 3.0
+FENCE_SLACK = 1.5
 #: A clipped scale gives way to a symmetric-log one when the largest value exceeds the
 #: fence-based limit by this factor (outliers spanning decades, e.g. +1,000% beside +0.1%).
 SYMLOG_RATIO = 10.0
@@ -85,8 +86,9 @@ def significant(value: float, digits: int = 2) -> str:
 
 
 def colour_limit(values: np.ndarray) -> tuple[float, bool]:
-    """Symmetric colour limit: the largest |value| within the outlier fence (Q3 + 3 IQR of
-    |value|), and whether any value lies beyond it."""
+    """Symmetric colour limit and whether any value lies beyond it: the largest |value|
+    within the outlier fence (Q3 + 3 IQR of |value|), widened to take in values up to
+    :data:`FENCE_SLACK` times that (clipping a value barely beyond the scale helps no one)."""
     finite = np.abs(values[np.isfinite(values)])
     if not finite.size or finite.max() == 0:
         return 1.0, False
@@ -94,6 +96,7 @@ def colour_limit(values: np.ndarray) -> tuple[float, bool]:
     fence = q3 + FENCE * (q3 - q1)
     inside = finite[finite <= fence]
     limit = float(inside.max()) if inside.size and inside.max() > 0 else float(finite.max())
+    limit = float(finite[finite <= FENCE_SLACK * limit].max())
     return limit, bool((finite > limit * (1 + 1e-9)).any())
 
 
@@ -207,7 +210,7 @@ def _heatmap(values: np.ndarray, rows: Sequence[str], cols: Sequence[str], *, ti
                     color="white" if abs(norm(value) - 0.5) > 0.3 else "black",
                     fontweight="bold" if beyond else "normal")
             if beyond:
-                ax.plot(j + 0.38, i - 0.34, marker=(3, 0, 0), markersize=3.5, color="black",
+                ax.plot(j + 0.36, i - 0.28, marker=(3, 0, 0), markersize=4.0, color="black",
                         markeredgewidth=0)
     bar = fig.colorbar(image, ax=ax, shrink=0.95, extend="both" if clipped else "neither")
     bar.set_label(colorbar_label, fontsize=9)

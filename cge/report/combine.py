@@ -100,17 +100,18 @@ def _ordered_union(orders: Sequence[Sequence[str]]) -> list[str]:
 
 def _check_regions(singles: Sequence[xr.Dataset], sources: Sequence[str]) -> None:
     """Refuse region labels that mean different things in two results."""
-    seen: dict[str, tuple[str, str]] = {}
+    seen: dict[str, tuple[str, str, str]] = {}
     for ds, src in zip(singles, sources):
         for region, definition in region_definitions(ds).items():
             if not definition:
                 continue
             if region in seen and seen[region][0] != definition:
+                _, other, other_data = seen[region]
                 raise CGEInputError(
-                    f"{src}: region '{region}' covers other countries than in {seen[region][1]} "
-                    f"(datasets {_dataset_label(ds)} and another region mapping); compare scenarios "
-                    "with one region mapping at a time")
-            seen.setdefault(region, (definition, src))
+                    f"{src}: region '{region}' of dataset {_dataset_label(ds)} covers other countries than "
+                    f"'{region}' of dataset {other_data} in {other}; compare scenarios with one region "
+                    "mapping at a time")
+            seen.setdefault(region, (definition, src, _dataset_label(ds)))
 
 
 def sector_labels(singles: Sequence[xr.Dataset]) -> list[dict[str, str]]:

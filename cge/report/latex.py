@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cge.report.writers import display_frame, format_number
+from cge.report.writers import display_frame
 
 if TYPE_CHECKING:
     from cge.report.tables import Table
@@ -48,8 +48,10 @@ _SPECIAL = re.compile("|".join(re.escape(k) for k in sorted(_ESCAPES, key=len, r
 
 
 def tex_escape(text: object) -> str:
-    """LaTeX-escape text (one pass, so escapes are not escaped again)."""
-    return _SPECIAL.sub(lambda m: _ESCAPES[m.group(0)], str(text))
+    """LaTeX-escape text (one pass, so escapes are not escaped again); straight double quotes
+    become opening and closing quotes."""
+    escaped = _SPECIAL.sub(lambda m: _ESCAPES[m.group(0)], str(text))
+    return re.sub(r'"([^"]*)"', r"``\1''", escaped)
 
 
 def text_width_pt(text: str, size: float = FONT_PT) -> float:
@@ -226,7 +228,3 @@ def latex_document(tables_file: str, siunitx: bool = True) -> str:
     return "\n".join([r"\documentclass{article}", rf"\usepackage{{{','.join(needed)}}}",
                       r"\begin{document}", rf"\input{{{tables_file}}}", r"\end{document}", ""])
 
-
-def format_cell(value: object, decimals: int) -> str:
-    """A number as printed in LaTeX tables (no sign on a rounded zero)."""
-    return format_number(value, decimals, grouping=False)

@@ -273,8 +273,12 @@ def decomposition_table(ds: xr.Dataset) -> Table | None:
 
 
 def subtotal_table(ds: xr.Dataset) -> Table | None:
-    """Welfare by shock group (subtotals): rows (scenario, region), columns groups and EV."""
+    """Welfare by shock group (subtotals): rows (scenario, region), columns groups and EV, for
+    scenarios with two or more groups (one group is the total)."""
     names = _with(ds, "subtotal_ev_usd_million")
+    if names:
+        groups = ds["subtotal_ev_usd_million"].sel({SCENARIO: names}).notnull().any("region").sum("subtotal")
+        names = [s for s, n in zip(names, groups.values) if n >= 2]
     if not names:
         return None
     sub = _subset(ds, names)

@@ -78,7 +78,7 @@ def test_a_region_that_means_different_things_is_refused_in_one_line(make_result
     small.attrs["region_mapping"] = '{"USA": ["USA"], "CHN": ["CHN"], "ROW": ["BRA", "DEU"]}'
     small.to_netcdf(tmp_path / "small.nc", engine="h5netcdf")
     large.to_netcdf(tmp_path / "large.nc", engine="h5netcdf")
-    with pytest.raises(CGEInputError, match="region 'ROW' covers other countries") as err:
+    with pytest.raises(CGEInputError, match="region 'ROW' of dataset tiny covers other countries") as err:
         load_results([tmp_path / "small.nc", tmp_path / "large.nc"])
     assert "\n" not in str(err.value) and "large.nc" in str(err.value)
 
