@@ -36,6 +36,7 @@ import xarray as xr
 from cge.model.algebra import values
 from cge.model.build import CGEModel
 from cge.model.demand import REVENUE_SOURCES, utility
+from cge.variables import attach_metadata
 
 
 @dataclass
@@ -81,6 +82,16 @@ def state_terms(cgem: CGEModel, st: State) -> SimpleNamespace:
         if cgem.targets[k].instrument == "import_tariff":
             tgt_tariff[f] = v.tgt[k]
     out.tariff_applied = cube((1.0 + q.tm) * (1.0 + tgt_tariff) - 1.0, np.nan)
+    out.avail = cube(q.avail, 1.0)
+    out.quota = np.full((ns, nr, nr), np.nan)
+    qflow = cgem.trade.quota_flow
+    out.quota[fl["i"][qflow], fl["s"][qflow], fl["r"][qflow]] = values(q.quota)
+
+    def grid(vec: np.ndarray) -> np.ndarray:
+        arr = np.full((nr, ns), np.nan)
+        arr[yj["r"], yj["j"]] = values(vec)
+        return arr
+    out.to, out.prod, out.prod_va = grid(q.to), grid(q.prod), grid(q.prod_va)
     out.rent_rate = np.full((ns, nr, nr), np.nan)
     qf = cgem.trade.quota_flow
     out.rent_rate[fl["i"][qf], fl["s"][qf], fl["r"][qf]] = v.rent
@@ -133,6 +144,12 @@ def market_share(cgem: CGEModel, t: SimpleNamespace, flows: list, market: list, 
 def _pct(new: np.ndarray, old: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(np.abs(old) > 0, 100.0 * (new / old - 1.0), np.nan)
+
+
+#: Dataset attributes copied to the results: what each region and sector label means, so
+#: that reports can tell when one label means different things in two datasets.
+DEFINITION_ATTRS: tuple[str, ...] = ("region_mapping", "sector_mapping", "split_parents",
+                                     "region_names", "sector_names")
 
 
 # Results that are changes between base and scenario (subtotals apply to these; the others
@@ -214,8 +231,17 @@ def result_arrays(cgem: CGEModel, t0: SimpleNamespace, t1: SimpleNamespace,
         "bilateral_trade_usd_million": (("exporter", "importer", "sector"), bil(t0.pcif * t0.exports)),
         "tariff_benchmark_pct": (("exporter", "importer", "sector"), bil(100 * t0.tariff_applied)),
         "tariff_pct": (("exporter", "importer", "sector"), bil(100 * t1.tariff_applied)),
+        "export_tax_benchmark_pct": (("exporter", "importer", "sector"), bil(100 * t0.te)),
         "export_tax_pct": (("exporter", "importer", "sector"), bil(100 * t1.te)),
+        "iceberg_cost_benchmark_pct": (("exporter", "importer", "sector"), bil(100 * (t0.tau - 1.0))),
+        "iceberg_cost_pct": (("exporter", "importer", "sector"), bil(100 * (t1.tau - 1.0))),
+        "export_quota_pct": (("exporter", "importer", "sector"), (100 * t1.quota).transpose(1, 2, 0)),
+        "export_banned": (("exporter", "importer", "sector"), bil((t1.avail == 0).astype(float))),
         "quota_rent_rate_pct": (("exporter", "importer", "sector"), (100 * t1.rent_rate).transpose(1, 2, 0)),
+        "output_tax_benchmark_pct": (("region", "sector"), 100 * t0.to),
+        "output_tax_pct": (("region", "sector"), 100 * t1.to),
+        "productivity_pct": (("region", "sector"), _pct(t1.prod, t0.prod)),
+        "productivity_va_pct": (("region", "sector"), _pct(t1.prod_va, t0.prod_va)),
         "factor_price_pct": (("factor", "region"), _pct(t1.factor_price, t0.factor_price)),
         "real_factor_price_pct": (("factor", "region"),
                                   _pct(t1.factor_price / t1.cpi[None, :], t0.factor_price / t0.cpi[None, :])),
@@ -248,25 +274,18 @@ def collect_results(cgem: CGEModel, base: State, new: State, attrs: dict[str, ob
         data["monitor_share_pct"] = (("monitor",), [100 * market_share(cgem, t1, *m) for m in monitors.values()])
         data["monitor_benchmark_share_pct"] = (("monitor",), [100 * market_share(cgem, t0, *m)
                                                               for m in monitors.values()])
-    ds = xr.Dataset(data, coords=coords)
-    _describe(ds)
+    ds = attach_metadata(xr.Dataset(data, coords=coords))
     if "target" in ds.coords:
         ds.attrs["target_instruments"] = json.dumps({t.name: t.instrument for t in cgem.targets})
     ds.attrs.update({k: (json.dumps(v) if isinstance(v, (list, dict)) else v) for k, v in attrs.items()})
     ds.attrs["shocked_regions"] = json.dumps(shocked_regions)
+    for key in DEFINITION_ATTRS:
+        if key in b.dataset_attrs and key not in ds.attrs:
+            ds.attrs[key] = b.dataset_attrs[key]
+    ds.attrs["region_order"] = json.dumps(list(b.regions))
+    ds.attrs["sector_order"] = json.dumps(list(b.sectors))
     return ds
 
-
-def _describe(ds: xr.Dataset) -> None:
-    """Attach long names and units from the results dictionary (cge.variables) when present."""
-    try:
-        from cge.variables import attach_metadata
-    except ImportError:
-        units = {"_usd_million": "USD million", "_pct": "percent"}
-        for name in ds.data_vars:
-            ds[name].attrs["units"] = next((u for suf, u in units.items() if name.endswith(suf)), "")
-        return
-    attach_metadata(ds)
 
 
 def spillover_summary(ds: xr.Dataset) -> pd.DataFrame:

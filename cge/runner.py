@@ -40,6 +40,7 @@ from cge.scenario import (Scenario, elasticity_file_path, load_scenario, quota_f
                           table_paths)
 from cge.shocks import instrument_path, resolve_shocks, share_flows, target_specs
 from cge.solve.solver import DEFAULT_BACKEND, SolveReport, Solver
+from cge.variables import attach_metadata
 
 
 @dataclass
@@ -277,7 +278,7 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
         step(0, f"decomposing the welfare change of {sc.name} along the shock path")
         d = run_decomposition(cached, sc, p_target, record, tolerance or DEFAULT_TOLERANCE)
         ds = add_decomposition(ds, d)
-    return ds
+    return attach_metadata(ds)
 
 
 def add_policy(ds: xr.Dataset, mode: str, outcome) -> xr.Dataset:  # noqa: ANN001 (cge.policy.PolicyOutcome)

@@ -1,8 +1,10 @@
 """`cge compare`: comparison tables and charts from results files.
 
+Results files may be single scenarios, batch files and sensitivity analyses in any mix.
 Exit status: 0 when every requested file was written; 2 for bad input (a missing or
 unreadable results file, a file that is not a results file, an unknown format or
-two results with the same scenario name).
+interval, two results with the same scenario name, a region that means different things
+in two results).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from cge.report.tables import FORMATS
 ALL = "all"
 TableFormat = choices("TableFormat", (*FORMATS, ALL))
 ChartFormat = choices("ChartFormat", (*CHART_FORMATS, ALL))
+Interval = choices("Interval", ("chebyshev", "normal"))
 
 
 def _formats(values: list[Enum], allowed: tuple[str, ...]) -> list[str]:
@@ -36,10 +39,14 @@ def compare(
     chart_format: list[ChartFormat] = typer.Option(
         ["png", "svg"], "--chart-format", help="chart format (repeat for several)"),
     out: Path = typer.Option(Path("results/compare"), "--out", "-o", help="output folder"),
+    interval: Interval = typer.Option(
+        "chebyshev", "--interval", help="SSA results: the 95% interval shown as error bars, chebyshev "
+                                        "(any distribution) or normal"),
 ) -> None:
-    """Welfare, real GDP, terms of trade, bilateral trade and spillover tables across
-    scenarios, and (with --plot) charts; every table and chart states its units and
-    the base year, data source, elasticity set and closure."""
+    """Welfare, real GDP, terms of trade, trade, tariff, sector-output, spillover,
+    decomposition and subtotal tables across scenarios (in the order given), and (with
+    --plot) charts; every table and chart states its units, data and base year, closure
+    and elasticities."""
     from cge.report import load_results
     from cge.report.charts import comparison_charts
     from cge.report.tables import comparison_tables, write_tables
@@ -47,7 +54,7 @@ def compare(
     with user_errors():
         formats = _formats(table_format, FORMATS)
         charts = _formats(chart_format, CHART_FORMATS) if plot else []
-        ds = load_results(results)
+        ds = load_results(results, interval=interval.value)
         tables = write_tables(comparison_tables(ds), out, formats)
         figures = comparison_charts(ds, out, charts) if charts else []
     n = ds.sizes["scenario"]

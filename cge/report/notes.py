@@ -1,64 +1,46 @@
-"""Units and source notes for comparison tables and charts.
+"""Units, display labels and notes for comparison tables and charts.
 
-A number pasted into a paper needs its unit and its assumptions next to it: base
-year, base data and its source, elasticity set and closure.  These are read from the
-attributes that :mod:`cge.results` writes on every results Dataset (for a combined
-batch, from the per-scenario coordinates that :func:`cge.batch.combine_scenarios`
-keeps along the ``scenario`` dimension), never typed by hand.
+A number pasted into a paper needs its unit and its assumptions next to it: the data and
+base year, the closure in words, the elasticities.  Units come from the results
+dictionary (cge.variables, written on every variable as ``units``); everything else from
+the attributes that cge.results writes on every results Dataset (for a combined
+comparison, from the per-scenario coordinates along ``scenario``), never typed by hand.
 """
 
 from __future__ import annotations
 
+import json
+
 import xarray as xr
+
+from cge.variables import describe
 
 SCENARIO = "scenario"
 
-#: Units of the results variables (names fixed by the results contract, issue 4).
-UNITS: dict[str, str] = {
-    "ev_usd_million": "USD million, benchmark-year prices",
-    "ev_pct_income": "% of benchmark regional income",
-    "real_gdp_pct": "% change from benchmark",
-    "tot_pct": "% change from benchmark",
-    "output_pct": "% change in real output from benchmark",
-    "exports_pct": "% change from benchmark",
-    "imports_pct": "% change from benchmark",
-    "bilateral_trade_pct": "% change in bilateral trade volume from benchmark",
-    "factor_price_pct": "% change from benchmark",
-    "tariff_revenue_usd_million": "USD million",
-    "quota_rent_usd_million": "USD million",
-    "income_usd_million": "USD million, benchmark",
-    "output_usd_million": "USD million, benchmark",
-    "bilateral_trade_usd_million": "USD million, benchmark",
-}
-
-#: Results attributes that make up the note, with the label printed for each.
-NOTE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("base_year", "Base year"),
-    ("dataset", "Dataset"),
-    ("dataset_source", "Data source"),
-    ("elasticity_set", "Elasticities"),
-    ("closure", "Closure"),
-)
-
 
 def units(ds: xr.Dataset, variable: str) -> str:
-    """Units of a results variable: the table above, else the variable's ``units`` attribute.
+    """Units of a results variable, from its ``units`` attribute (the results dictionary)."""
+    if variable in ds and ds[variable].attrs.get("units"):
+        return str(ds[variable].attrs["units"])
+    return describe(variable).units
 
-    The table comes first because it is more specific than a generic attribute
-    (EV in % is a share of benchmark income, not a % change of anything).
-    """
-    if variable in UNITS:
-        return UNITS[variable]
-    return str(ds[variable].attrs.get("units", "see variable name"))
+
+def long_name(ds: xr.Dataset, variable: str) -> str:
+    """Long name of a results variable (the results dictionary)."""
+    if variable in ds and ds[variable].attrs.get("long_name"):
+        return str(ds[variable].attrs["long_name"])
+    return describe(variable).long_name
 
 
 def scenario_attr(ds: xr.Dataset, name: str, scenario: str | None = None) -> str | None:
     """One provenance attribute of one scenario, as text (``None`` when absent).
 
-    A combined batch keeps attributes that differ between scenarios as coordinates
+    A combined comparison keeps attributes that differ between scenarios as coordinates
     along ``scenario``; those that agree stay global attributes.
     """
-    if scenario is not None and name in ds.coords and SCENARIO in ds[name].dims:
+    if name in ds.coords and SCENARIO in ds[name].dims:
+        if scenario is None:
+            return None
         return str(ds[name].sel({SCENARIO: scenario}).item())
     if name in ds.attrs:
         return str(ds.attrs[name])
@@ -67,42 +49,99 @@ def scenario_attr(ds: xr.Dataset, name: str, scenario: str | None = None) -> str
 
 def scenarios(ds: xr.Dataset) -> list[str]:
     """Scenario names of a combined results Dataset, in order."""
-    return [str(s) for s in ds[SCENARIO].values]
+    return [str(s) for s in ds[SCENARIO].values] if SCENARIO in ds.dims else [str(ds.attrs.get("scenario_name"))]
 
 
-def _field(ds: xr.Dataset, attr: str, scenario: str | None, short: bool) -> str | None:
-    """A note field's text for one scenario: the dataset with its title, the source
-    cut to its first clause when ``short`` (charts have little room)."""
-    value = scenario_attr(ds, attr, scenario)
-    if value is None or value == "":
+def titles(ds: xr.Dataset) -> dict[str, str]:
+    """Display label of each scenario: its ``title`` (scenario file), else its name; a title
+    shared by two scenarios gets the name added."""
+    out = {s: (scenario_attr(ds, "scenario_title", s) or s) for s in scenarios(ds)}
+    for s, t in out.items():
+        if list(out.values()).count(t) > 1:
+            out[s] = f"{t} ({s})"
+    return out
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _by_value(ds: xr.Dataset, get) -> dict[str, list[str]]:  # noqa: ANN001 (callable of a scenario)
+    """Scenario titles grouped by the value ``get(scenario)`` (empty values left out)."""
+    label = titles(ds)
+    out: dict[str, list[str]] = {}
+    for s in scenarios(ds):
+        value = get(s)
+        if value:
+            out.setdefault(value, []).append(label[s])
+    return out
+
+
+def _sentence(label: str, groups: dict[str, list[str]], n: int) -> str | None:
+    """``Label: value.`` when all ``n`` scenarios share it, else the value per scenario, the
+    most common one (if shared) last as ``all others`` when every scenario has a value."""
+    if not groups:
         return None
-    if attr == "dataset":
-        title = scenario_attr(ds, "dataset_title", scenario)
-        return f"{value} ({title})" if title else value
-    if attr == "dataset_source" and short:
-        return value.split(";")[0].strip()
-    return value
+    if len(groups) == 1 and len(next(iter(groups.values()))) == n:
+        return f"{label}: {next(iter(groups))}."
+    largest = max(groups, key=lambda v: len(groups[v]))
+    others = sum(len(who) for who in groups.values()) == n and len(groups[largest]) > 1
+    parts = [f"{value} ({_listed(who)})" for value, who in groups.items() if not (others and value == largest)]
+    if others:
+        parts.append(f"{largest} (all others)")
+    return f"{label}: " + "; ".join(parts) + "."
 
 
-def note_text(ds: xr.Dataset, short: bool = False) -> str:
-    """The provenance note: base year, dataset, data source, elasticities, closure.
+def _source(ds: xr.Dataset, s: str, short: bool) -> str:
+    source = scenario_attr(ds, "dataset_source", s) or ""
+    source = source.split(";")[0].strip() if short else source
+    year = scenario_attr(ds, "base_year", s)
+    return f"{source}; base year {year}" if year else source
 
-    A field that is the same for every scenario is stated once; a field that varies
-    is stated per scenario, e.g. ``Elasticities: gtap (s1, s2), cp2015 (s3).``
-    ``short`` keeps only the first clause of the data source (for charts); the full
-    citation stays in the results attribute ``dataset_source``.
+
+def _dataset(ds: xr.Dataset, s: str) -> str:
+    return scenario_attr(ds, "dataset_title", s) or scenario_attr(ds, "dataset", s) or ""
+
+
+def _closure(ds: xr.Dataset, s: str) -> str:
+    return scenario_attr(ds, "closure_in_words", s) or scenario_attr(ds, "closure", s) or ""
+
+
+def _splits(ds: xr.Dataset, s: str) -> str:
+    """Sectors split out of a parent in the scenario's dataset, in words."""
+    text = scenario_attr(ds, "split_parents", s) or ""
+    parents = json.loads(text) if text.strip() else {}
+    order = json.loads(scenario_attr(ds, "sector_order", s) or "[]")
+    children: dict[str, list[str]] = {}
+    for child, parent in sorted(parents.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 0):
+        children.setdefault(parent, []).append(child)
+    return "; ".join(f"{p} excludes {_listed(c)}" for p, c in children.items())
+
+
+def _ssa(ds: xr.Dataset, s: str) -> str:
+    method = scenario_attr(ds, "ssa_method", s)
+    if not method or method == "nan":
+        return ""
+    points = scenario_attr(ds, "ssa_points", s)
+    interval = scenario_attr(ds, "ssa_interval", s) or "chebyshev"
+    bounds = "Chebyshev's inequality (mean +/- 4.47 std, any distribution)" if interval == "chebyshev" \
+        else "a normal distribution (mean +/- 1.96 std)"
+    return (f"mean over {points} solved points ({method}); intervals: 95% by {bounds}")
+
+
+def note_text(ds: xr.Dataset, short: bool = False, units_text: str | None = None) -> str:
+    """The note under a table or chart, for a reader: units, data and base year, closure in
+    words, elasticities, sector splits, sensitivity analysis.
+
+    Each field is stated once when all scenarios agree, else per scenario (by title).
+    ``short`` keeps only the first clause of the data source (charts have little room).
     """
-    names = scenarios(ds) if SCENARIO in ds.dims else [None]
-    sentences = []
-    for attr, label in NOTE_FIELDS:
-        by_value: dict[str, list[str]] = {}
-        for name in names:
-            value = _field(ds, attr, name, short)
-            if value is not None:
-                by_value.setdefault(value, []).append(str(name))
-        if len(by_value) == 1:
-            sentences.append(f"{label}: {next(iter(by_value))}.")
-        elif by_value:
-            listed = ", ".join(f"{value} ({', '.join(who)})" for value, who in by_value.items())
-            sentences.append(f"{label}: {listed}.")
-    return "Note. " + " ".join(sentences) if sentences else "Note. Provenance attributes missing."
+    n = len(scenarios(ds))
+    fields = (("Data", lambda s: _source(ds, s, short)), ("Dataset", lambda s: _dataset(ds, s)),
+              ("Closure", lambda s: _closure(ds, s)),
+              ("Elasticities", lambda s: scenario_attr(ds, "elasticity_set", s)),
+              ("Sectors", lambda s: _splits(ds, s)), ("Sensitivity analysis", lambda s: _ssa(ds, s)))
+    sentences = [f"Units: {units_text}." if units_text else None] + [
+        _sentence(label, _by_value(ds, get), n) for label, get in fields]
+    text = " ".join(x for x in sentences if x)
+    return text or "Provenance attributes missing."

@@ -19,7 +19,8 @@ TINY = ROOT / "calibration" / "datasets" / "wiod2011_3x3.nc"
 
 @pytest.fixture(scope="module")
 def tiny_results(tmp_path_factory) -> list[Path]:
-    """Two solved tiny-dataset scenarios: US tariff on China, and China's retaliation."""
+    """Three solved tiny-dataset scenarios: US tariff on China, China's retaliation, and a
+    US tariff on the rest of the world."""
     if not TINY.is_file():
         pytest.skip("tiny dataset calibration/datasets/wiod2011_3x3.nc not built "
                     "(run: cge data build --mapping tiny)")
@@ -27,7 +28,8 @@ def tiny_results(tmp_path_factory) -> list[Path]:
 
     folder = tmp_path_factory.mktemp("tiny")
     paths = []
-    for name, importer, exporter in (("us_tariff", "USA", "CHN"), ("retaliation", "CHN", "USA")):
+    for name, importer, exporter in (("us_tariff", "USA", "CHN"), ("retaliation", "CHN", "USA"),
+                                     ("us_on_row", "USA", "ROW")):
         scenario = folder / f"{name}.yaml"
         write_tariff_scenario(scenario, name, importer=importer, exporter=exporter, points=25)
         run_scenario(scenario, out_dir=folder / "out")
@@ -56,7 +58,7 @@ def test_every_format_and_chart_from_real_results(cli, tiny_results, tmp_path):
     """All table formats and PNG+SVG charts are written; the welfare numbers in CSV and
     XLSX equal the results files; the Markdown note names the base year and source."""
     out = tmp_path / "cmp"
-    result = CliRunner().invoke(cli, ["compare", *map(str, tiny_results), "--format", "all",
+    result = CliRunner().invoke(cli, ["compare", *map(str, tiny_results[:2]), "--format", "all",
                                       "--plot", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "compared 2 scenario(s)" in result.stdout
@@ -66,7 +68,7 @@ def test_every_format_and_chart_from_real_results(cli, tiny_results, tmp_path):
         assert (out / name).stat().st_size > 0, name
     csv = read_csv_table(out / "welfare_ev_usd.csv").set_index("region")
     xlsx = pd.read_excel(out / "tables.xlsx", sheet_name="welfare_ev_pct", header=4).set_index("region")
-    for path in tiny_results:
+    for path in tiny_results[:2]:
         with xr.open_dataset(path, engine="h5netcdf") as ds:
             name = ds.attrs["scenario_name"]
             for region in ("USA", "CHN", "ROW"):
@@ -75,4 +77,23 @@ def test_every_format_and_chart_from_real_results(cli, tiny_results, tmp_path):
                 assert xlsx.loc[region, name] == pytest.approx(
                     ds["ev_pct_income"].sel(region=region).item(), rel=1e-12)
     md = (out / "tables.md").read_text()
-    assert "Base year: 2011" in md and "World Input-Output Database" in md
+    assert "base year 2011" in md and "World Input-Output Database" in md
+
+
+def test_a_batch_and_two_single_results_in_any_order(cli, tiny_results, tmp_path):
+    """`cge compare batch.nc one.nc two.nc` works (no traceback) and keeps the scenarios in
+    the order of the arguments; the welfare table holds each file's numbers."""
+    from cge.batch import combine_scenarios
+    from cge.runner import load_results
+
+    combine_scenarios([load_results(tiny_results[2])]).to_netcdf(tmp_path / "batch.nc", engine="h5netcdf")
+    out = tmp_path / "cmp"
+    args = ["compare", str(tiny_results[1]), str(tmp_path / "batch.nc"), str(tiny_results[0]),
+            "--format", "csv", "--out", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "compared 3 scenario(s)" in result.stdout
+    csv = read_csv_table(out / "welfare_ev_usd.csv").set_index("region")
+    assert list(csv.columns) == ["retaliation", "us_on_row", "us_tariff"]
+    assert csv.loc["ROW", "us_on_row"] == pytest.approx(
+        load_results(tiny_results[2])["ev_usd_million"].sel(region="ROW").item(), rel=1e-12)
