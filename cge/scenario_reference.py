@@ -93,6 +93,17 @@ FIELD_HELP: dict[str, str] = {
     "Rebalancing.regions": "regions whose final-demand shares change",
     "Rebalancing.change_pct_points": "change of each final-demand agent's share of regional income, in "
                                      "percentage points, by agent (`hh`, `gov`, `inv`); must sum to 0",
+    "SubsidyBudget.regions": "regions that pay the subsidies",
+    "SubsidyBudget.pct_of_gdp": "the subsidies paid at benchmark output, in % of the region's GDP in the "
+                                "dataset's base year (value added at basic prices), in (0, 100)",
+    "SubsidyBudget.intensity": "relative subsidy rates by sector (`{SEMI: 2.2, ELE: 1}`); sectors not named "
+                               "get none; finite, >= 0, at least one positive",
+    "ExportQuota.cut_usd_million": "instead of `change_pct`: the USD million of benchmark trade the quota "
+                                   "removes: every selected flow is cut by the same percentage, the amount "
+                                   "over the selected flows' benchmark value",
+    "Productivity.affected_output_usd_million": "instead of the whole sector: the USD million of each "
+                                                "selected sector's benchmark output the change applies to "
+                                                "(the activity's productivity changes by change_pct x affected / output)",
     "ReciprocityTarget.name": "label of the target (required, unique)",
     "ReciprocityTarget.side_a": "regions on side A",
     "ReciprocityTarget.side_b": "regions on side B; B's tariff on imports from A is the instrument",
@@ -161,6 +172,8 @@ SHOCK_EXAMPLES: dict[str, dict] = {
     "reciprocity_target": {"name": "balanced_concessions", "type": "reciprocity_target", "side_a": "USA",
                            "side_b": "CHN", "sectors": "all"},
     "rebalancing": {"type": "rebalancing", "regions": "CHN", "change_pct_points": {"hh": 3, "inv": -3}},
+    "subsidy_budget": {"type": "subsidy_budget", "regions": "CHN", "pct_of_gdp": 1.0,
+                       "intensity": {"MET": 1, "ELE": 1, "TRN": 1}},
 }
 
 #: The complete example of the reference: selectors, a group, a tariff table, a share target,
