@@ -148,7 +148,7 @@ def info(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> No
             typer.echo(f"dataset {name}: {d['title']}\n  regions: {' '.join(d['regions'])}\n"
                        f"  sectors: {' '.join(d['sectors'])}\n  elasticity sets: {' '.join(d['elasticity_sets'])}")
         else:
-            typer.echo(f"dataset {name}: not built (cge data build --mapping {name})")
+            typer.echo(f"dataset {name}: not built (cge data build --dataset {name})")
     for k, v in doc["closures"].items():
         typer.echo(f"closure {k}: {' | '.join(v)}")
     typer.echo(f"shock types: {', '.join(doc['shock_types'])}")

@@ -63,4 +63,5 @@ def test_many_scenarios_in_memory_on_dask():
     ds = cge.run_many(scs, workers=2)
     assert list(ds.scenario.values) == ["api_0", "api_1"]
     single = cge.run(scs[1])
-    assert np.allclose(ds.ev_usd_million.sel(scenario="api_1"), single.ev_usd_million, rtol=1e-10)
+    # equal to the solver's tolerance: both solves stop at a residual below 1e-8
+    assert np.allclose(ds.ev_usd_million.sel(scenario="api_1"), single.ev_usd_million, rtol=1e-8)

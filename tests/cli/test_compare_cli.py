@@ -14,15 +14,15 @@ from cge.report.tables import read_csv_table
 from tests.conftest import write_tariff_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
-TINY = ROOT / "calibration" / "datasets" / "wiod2011_3x3.nc"
+TINY = ROOT / "calibration" / "datasets" / "base2023_3x3.nc"
 
 
 @pytest.fixture(scope="module")
 def tiny_results(tmp_path_factory) -> list[Path]:
     """Two solved tiny-dataset scenarios: US tariff on China, and China's retaliation."""
     if not TINY.is_file():
-        pytest.skip("tiny dataset calibration/datasets/wiod2011_3x3.nc not built "
-                    "(run: cge data build --mapping tiny)")
+        pytest.skip("tiny dataset calibration/datasets/base2023_3x3.nc not built "
+                    "(run: cge data build --dataset tiny)")
     from cge.runner import run_scenario
 
     folder = tmp_path_factory.mktemp("tiny")
@@ -75,4 +75,4 @@ def test_every_format_and_chart_from_real_results(cli, tiny_results, tmp_path):
                 assert xlsx.loc[region, name] == pytest.approx(
                     ds["ev_pct_income"].sel(region=region).item(), rel=1e-12)
     md = (out / "tables.md").read_text()
-    assert "Base year: 2011" in md and "World Input-Output Database" in md
+    assert "Base year: 2023" in md and "World Input-Output Database" in md
