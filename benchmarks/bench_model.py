@@ -53,7 +53,7 @@ def build_comparison_datasets(folder: Path) -> dict[str, Path]:
     for name, regs, secs in (("10x7", REGIONS_10, SECTORS_7), ("15x10", REGIONS_15, SECTORS_10)):
         path = folder / f"{name}.yaml"
         path.write_text(yaml.safe_dump(mapping(name, regs, secs)))
-        out[name] = write_dataset(build_dataset(path), folder / f"{name}.nc")
+        out[name] = write_dataset(build_dataset(path, 2011), folder / f"{name}.nc")  # WIOD 2011 codes
     return out
 
 

@@ -67,7 +67,7 @@ def welfare(s: Solver, region: str) -> float:
 TARIFF_SCENARIO = """name: {name}
 description: {importer} adds {points} percentage points of tariff on all imports from {exporter}.
 sources:
-  - "Test scenario on the tiny WIOD dataset (calibration/datasets/wiod2011_3x3.nc)."
+  - "Test scenario on the tiny dataset (calibration/datasets/base2023_3x3.nc)."
 dataset: tiny
 elasticities: gtap
 shocks:

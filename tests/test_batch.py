@@ -23,7 +23,7 @@ from cge.errors import CGEInputError, SolveError
 from tests.conftest import write_tariff_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-TINY = ROOT / "calibration" / "datasets" / "wiod2011_3x3.nc"
+TINY = ROOT / "calibration" / "datasets" / "base2023_3x3.nc"
 
 def write_scenarios(folder: Path, points: dict[str, float], broken: str | None = "broken") -> None:
     """Scenario files ``<name>.yaml``; ``broken`` names one with an unknown region (XXX)."""
@@ -159,8 +159,8 @@ def test_one_line_keeps_the_first_line_and_names_foreign_errors():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not TINY.is_file(), reason="tiny dataset calibration/datasets/wiod2011_3x3.nc "
-                    "not built (run: cge data build --mapping tiny)")
+@pytest.mark.skipif(not TINY.is_file(), reason="tiny dataset calibration/datasets/base2023_3x3.nc "
+                    "not built (run: cge data build --dataset tiny)")
 def test_two_worker_local_cluster_batch_with_a_broken_scenario(tmp_path):
     """A real 2-process local cluster solves three tiny-dataset tariff scenarios and
     records the broken one (unknown region) as failed; higher US tariffs on China

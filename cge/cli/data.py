@@ -12,48 +12,61 @@ from cge.cli.common import user_errors
 from cge.errors import CGEInputError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
-                  help="Build, import, validate, balance and inspect base datasets.")
-
-ALL_MAPPINGS = ("default", "tiny", "full")
+                  help="Build (WIOD 2013 release, updated to 2023), import, validate, balance and "
+                       "inspect base datasets.")
 
 
 @app.command()
 def build(
-    mapping: str = typer.Option("default", help="mapping name (default, tiny, full) or YAML file"),
-    year: int = typer.Option(2011, help="WIOD year, 1995-2011"),
+    dataset: Optional[list[str]] = typer.Option(
+        None, "--dataset", help="named dataset(s) to build: default, tiny, full, critical (2023), "
+                                "default_2011, tiny_2011, full_2011, critical_2011 (repeatable)"),
+    mapping: Optional[str] = typer.Option(
+        None, help="build a custom aggregation instead: mapping name or YAML file (needs --out)"),
+    year: Optional[int] = typer.Option(
+        None, help="with --mapping: 2023 (WIOD 2011 updated, the default) or a WIOD year 1995-2011"),
     wiod_dir: Optional[Path] = typer.Option(
-        None, help="shared data folder holding wiod2013/ (default: ../shared/data or $CGE_DATA_DIR)"),
-    out: Optional[Path] = typer.Option(None, help="output .nc file (default: calibration/datasets/ in a checkout, "
+        None, help="shared data folder holding wiod2013/ and the 2023 sources "
+                   "(default: ../shared/data or $CGE_DATA_DIR)"),
+    out: Optional[Path] = typer.Option(None, help="with --mapping: output .nc file (named datasets go to "
+                                                      "calibration/datasets/ in a checkout, "
                                                       "~/.local/share/cge-trade/datasets/ when installed)"),
-    all_: bool = typer.Option(False, "--all", help="build the default, tiny, full and critical datasets"),
-    critical: bool = typer.Option(False, "--critical",
-                                  help="split REE, MAG, SEMI out of the default dataset (calibration/splits)"),
+    all_: bool = typer.Option(False, "--all", help="build every named dataset"),
+    critical: bool = typer.Option(False, "--critical", help="same as --dataset critical"),
 ) -> None:
-    """Build a base dataset from raw WIOD; an existing file is replaced only on success."""
-    from cge.data.build import build as build_dataset
-    from cge.data.datasets import DATASET_FILES, dataset_path
-    from cge.data.split import build_critical_dataset
-    from cge.progress import step, task, track
-    from cge.resources import dataset_build_dir
+    """Build base datasets from the raw data; existing files are replaced only if every
+    requested dataset built and validated (default: --dataset default)."""
+    from cge.data.build import build as build_one
+    from cge.data.datasets import DATASETS
+    from cge.data.rebuild import build_named
+    from cge.progress import task
 
     with user_errors():
-        if (all_ or critical) and out is not None:
-            raise CGEInputError("--out cannot be combined with --all or --critical")
-        names = ALL_MAPPINGS if all_ else () if critical else (mapping,)
-        for name in track(names, "building datasets"):
-            step(0, f"building {name} from WIOD {year}")
-            path = build_dataset(name, year, wiod_dir, out)
+        if mapping is not None:
+            if dataset or all_ or critical:
+                raise CGEInputError("--mapping builds one custom dataset: do not combine it with "
+                                    "--dataset, --all or --critical")
+            if out is None and mapping not in DATASETS:
+                raise CGEInputError("--mapping with a file needs --out (the named datasets are built "
+                                    "with --dataset)")
+            with task(f"building {mapping}"):
+                path = build_one(mapping, year, wiod_dir, out)
             typer.echo(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
-        if all_ or critical:
-            target = dataset_build_dir() / DATASET_FILES["critical"]
-            with task("splitting REE, MAG and SEMI out of the default dataset"):
-                build_critical_dataset(dataset_path("default"), target)
-            typer.echo(f"wrote {target} ({target.stat().st_size / 1e3:.0f} kB)")
+            return
+        if out is not None or year is not None:
+            raise CGEInputError("--out and --year go with --mapping (named datasets have fixed "
+                                "files and years)")
+        names = list(DATASETS) if all_ else list(dataset or []) + (["critical"] if critical else [])
+        with task("building " + ", ".join(names or ["default"])):
+            written = build_named(names or ["default"], wiod_dir)
+        for path in written:
+            typer.echo(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
 
 
 @app.command()
 def summary(
-    dataset: str = typer.Argument("default", help="dataset name (default, tiny, full) or .nc path"),
+    dataset: str = typer.Argument("default", help="dataset name (default, tiny, full, critical, "
+                                                  "default_2011, ...) or .nc path"),
     as_json: bool = typer.Option(False, "--json", help="print JSON instead of tables"),
     pair: Optional[str] = typer.Option(None, help="A,B: also print the imports of A from B"),
 ) -> None:

@@ -1,15 +1,18 @@
-"""Build a base dataset from the raw WIOD table: read, clean, aggregate, tariffs, factors.
+"""Build a base dataset from the raw data: read, clean, (update,) aggregate, tariffs, factors.
 
 Pipeline (``docs/data.md`` describes each step):
 
 1. :func:`cge.data.wiod.read_wiod` -- raw country x industry table of the base year;
 2. :func:`cge.data.clean.clean_table` -- non-negative, balanced, three final-demand agents;
+   for 2023, :func:`cge.data.base2023.world_2023` -- the 2011 table with Viet Nam and
+   other ASEAN split out of RoW, updated to 2023 targets by cross-entropy;
 3. :func:`cge.data.aggregate.aggregate` -- regions and sectors of the mapping;
 4. baseline tariffs (:mod:`cge.data.tariffs`) on the cleaned country-level trade; tariff
    revenue = rate x trade, kept apart from the flows at world prices; tariffs paid on
    imported intermediates at the importer's average rate per good are carved out of
    WIOD value added, so gross output is unchanged;
-5. :mod:`cge.data.factors` -- the rest of value added split into labour and capital;
+5. :mod:`cge.data.factors` -- the rest of value added split into factors: LAB and CAP
+   (2011), LAB, CAP, LND and NRS with supply elasticities (2023);
 6. elasticity sets (:mod:`cge.data.elasticities`) weighted by world imports;
 7. provenance attributes, :func:`cge.data.validate.validate_dataset`, atomic write.
 """
@@ -30,7 +33,7 @@ from cge.data import elasticities, tariffs
 from cge.data.aggregate import aggregate, country_trade
 from cge.data.clean import CleanTable, clean_table
 from cge.data.factors import aggregate_labour_share, load_labour_shares, split_factor_income
-from cge.data.mapping import Mapping, load_mapping
+from cge.data.mapping import MAPPING_YEARS, Mapping, load_mapping
 from cge.data.schema import (COMMODITY, EXPORTER, FD, FIELD_BY_NAME, IMPORTER, REGION,
                              SECTOR)
 from cge.data.validate import validate_dataset
@@ -45,10 +48,20 @@ def datasets_dir() -> Path:
     return dataset_build_dir()
 
 
+UPDATE_YEAR = 2023   # built by updating the WIOD 2011 table (cge.data.base2023)
+
+
 def default_output_path(ds: xr.Dataset) -> Path:
-    """``calibration/datasets/wiod<year>_<regions>x<sectors>.nc`` for a built dataset."""
-    return datasets_dir() / (f"wiod{ds.attrs['base_year']}_{ds.sizes[REGION]}x"
-                             f"{ds.sizes[SECTOR]}.nc")
+    """``calibration/datasets/<wiod|base><year>_<regions>x<sectors>.nc`` for a built dataset
+    (``base2023`` for the updated table: no WIOD table exists for 2023)."""
+    year = int(ds.attrs["base_year"])
+    stem = "base" if year == UPDATE_YEAR else "wiod"
+    return datasets_dir() / f"{stem}{year}_{ds.sizes[REGION]}x{ds.sizes[SECTOR]}.nc"
+
+
+def mapping_year(mapping: str | Path) -> int:
+    """The year a mapping is built for by default: its named year, else 2023."""
+    return MAPPING_YEARS.get(str(mapping), UPDATE_YEAR)
 
 
 def code_version() -> str:
@@ -70,10 +83,11 @@ def _average_tariff(rate: xr.DataArray, trade: xr.DataArray) -> xr.DataArray:
 
 
 def baseline_tariff_rates(table: CleanTable, mapping: Mapping, flows: xr.Dataset,
-                          data_dir: Path | None) -> xr.DataArray:
+                          data_dir: Path | None,
+                          split: tariffs.SplitEconomies | None = None) -> xr.DataArray:
     """Call the tariff module on country-level trade and align the result to the dataset."""
     rate = tariffs.baseline_tariffs(country_trade(table), mapping.regions, mapping.sectors,
-                                    data_dir=data_dir)
+                                    data_dir=data_dir, split=split)
     rate = rate.transpose(SECTOR, EXPORTER, IMPORTER).reindex_like(flows["trade"])
     if rate.isnull().any():
         k = int(np.argmax(rate.isnull().values))
@@ -117,7 +131,7 @@ def elasticity_parameters(table: CleanTable, mapping: Mapping,
 
 
 def provenance(mapping: Mapping, year: int, cleaning: dict, tariff_source: str,
-               elasticity_sources: str, shares: pd.DataFrame) -> dict[str, str | int]:
+               elasticity_sources: str, factor_sources: str) -> dict[str, str | int]:
     """Dataset attributes of ``schema.REQUIRED_ATTRS`` plus names and factor-share sources."""
     return {
         "title": f"WIOD {year}, {len(mapping.regions)} regions x {len(mapping.sectors)} sectors",
@@ -131,25 +145,20 @@ def provenance(mapping: Mapping, year: int, cleaning: dict, tariff_source: str,
         "cleaning": json.dumps(cleaning),
         "tariff_source": tariff_source,
         "elasticity_sources": elasticity_sources,
-        "factor_share_sources": json.dumps(
-            [{"country": r.country, "industry": r.industry, "labour_share": r.labour_share,
-              "source": r.source} for r in shares.itertuples()]),
+        "factor_share_sources": factor_sources,
         "code_version": code_version(),
         "units": "USD million at world (basic) prices unless a variable says otherwise",
     }
 
 
-def build_dataset(mapping: str | Path = "default", year: int = 2011,
-                  data_dir: Path | None = None) -> xr.Dataset:
-    """Build and validate the base dataset of ``mapping`` for ``year`` from raw WIOD."""
-    table = read_wiod(year, data_dir)
-    agg_map = load_mapping(mapping, table.countries, table.industries)
-    shares = load_labour_shares()
-    clean = clean_table(table)
-    flows = aggregate(clean, agg_map)
-    ds = add_tariffs(flows, baseline_tariff_rates(clean, agg_map, flows, data_dir))
-    labour_share = aggregate_labour_share(clean, agg_map, shares)
-    ds["factor_income"] = split_factor_income(net_value_added(ds), labour_share)
+def labour_share_sources(shares: pd.DataFrame) -> str:
+    """JSON of the PWT labour-share rows (2011 datasets)."""
+    return json.dumps([{"country": r.country, "industry": r.industry, "labour_share": r.labour_share,
+                        "source": r.source} for r in shares.itertuples()])
+
+
+def finish(ds: xr.Dataset, clean: CleanTable, agg_map: Mapping, data_dir: Path | None) -> xr.Dataset:
+    """Trade balance, elasticities, units: the steps common to every build."""
     trade = ds["trade"]
     ds["trade_balance"] = (trade.sum((SECTOR, IMPORTER)).rename({EXPORTER: REGION})
                            - trade.sum((SECTOR, EXPORTER)).rename({IMPORTER: REGION}))
@@ -160,8 +169,33 @@ def build_dataset(mapping: str | Path = "default", year: int = 2011,
     for name, var in ds.data_vars.items():
         field = FIELD_BY_NAME[name]
         var.attrs = {"units": field.units, "description": field.description}
+    ds.attrs["elasticity_sources"] = str(elast.attrs.get("elasticity_sources", "{}"))
+    return ds
+
+
+def build_dataset(mapping: str | Path = "default", year: int | None = None,
+                  data_dir: Path | None = None) -> xr.Dataset:
+    """Build and validate the base dataset of ``mapping`` for ``year`` from the raw data.
+
+    ``year`` 1995-2011 reads that WIOD table; 2023 updates WIOD 2011 (:mod:`cge.data.base2023`);
+    ``None`` takes the mapping's own year (2011 for ``*_2011``, else 2023).
+    """
+    year = mapping_year(mapping) if year is None else int(year)
+    if year == UPDATE_YEAR:
+        from cge.data.build2023 import build_dataset_2023
+
+        return build_dataset_2023(mapping, data_dir)
+    table = read_wiod(year, data_dir)
+    agg_map = load_mapping(mapping, table.countries, table.industries)
+    shares = load_labour_shares()
+    clean = clean_table(table)
+    flows = aggregate(clean, agg_map)
+    ds = add_tariffs(flows, baseline_tariff_rates(clean, agg_map, flows, data_dir))
+    labour_share = aggregate_labour_share(clean, agg_map, shares)
+    ds["factor_income"] = split_factor_income(net_value_added(ds), labour_share)
+    ds = finish(ds, clean, agg_map, data_dir)
     ds.attrs = provenance(agg_map, year, clean.report, tariffs.baseline_tariffs_source(),
-                          str(elast.attrs.get("elasticity_sources", "{}")), shares)
+                          ds.attrs["elasticity_sources"], labour_share_sources(shares))
     validate_dataset(ds)
     return ds
 
@@ -180,7 +214,7 @@ def write_dataset(ds: xr.Dataset, path: Path) -> Path:
     return write_atomic(Path(path), lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf", encoding=encoding))
 
 
-def build(mapping: str | Path = "default", year: int = 2011, data_dir: Path | None = None,
+def build(mapping: str | Path = "default", year: int | None = None, data_dir: Path | None = None,
           out: Path | None = None) -> Path:
     """Build the dataset of ``mapping`` and write it (default: ``calibration/datasets``)."""
     ds = build_dataset(mapping, year, data_dir)

@@ -1,11 +1,17 @@
-"""Split of value added into primary factors: labour (LAB) and capital (CAP).
+"""Split of value added into primary factors.
 
-Labour shares come from ``calibration/factor_shares.csv`` (columns country, industry,
-labour_share, source, note), where ``*`` is a wildcard.  The most specific row wins:
-(country, industry) before (country, *) before (*, industry) before (*, *).  Shares are
-applied at the WIOD country x industry level, so that any mapping aggregates the same
-labour and capital income; the aggregated sector's labour share is the value-added
-weighted mean of its industries' shares.
+2011 datasets: labour (LAB) and capital (CAP).  Labour shares come from
+``calibration/factor_shares.csv`` (columns country, industry, labour_share, source,
+note), where ``*`` is a wildcard.  The most specific row wins: (country, industry)
+before (country, *) before (*, industry) before (*, *).
+
+2023 datasets: LAB, CAP, land (LND) and natural resources (NRS), with shares by
+economy x industry from :mod:`cge.data.sea` and :mod:`cge.data.resources`; the PWT
+table above is the fallback of the SEA labour shares.
+
+Either way shares are applied at the WIOD economy x industry level, so that any
+mapping aggregates the same factor incomes; an aggregated sector's share is the
+value-added weighted mean of its industries' shares.
 """
 
 from __future__ import annotations
@@ -91,3 +97,45 @@ def split_factor_income(net_value_added: xr.DataArray, labour_share: xr.DataArra
     cap = net_value_added - lab
     return xr.concat([lab, cap], dim=FACTOR).assign_coords({FACTOR: list(FACTORS)}).transpose(
         FACTOR, SECTOR, REGION)
+
+
+def aggregate_factor_shares(shares: np.ndarray, value_added: np.ndarray, mapping: Mapping,
+                            countries: tuple[str, ...], industries: tuple[str, ...],
+                            factors: tuple[str, ...]) -> xr.DataArray:
+    """Value-added weighted share of each factor in each (sector, region) of the mapping.
+
+    ``shares`` (factor, economy, industry) sum to one over factors; a (sector, region)
+    without value added takes the unweighted mean of its members' shares.
+    """
+    rmat = mapping.region_matrix(countries)
+    smat = mapping.sector_matrix(industries)
+    va_agg = smat @ value_added.T @ rmat.T
+    out = np.empty((len(factors), len(mapping.sectors), len(mapping.regions)))
+    count = smat @ np.ones_like(value_added).T @ rmat.T
+    for k in range(len(factors)):
+        weighted = smat @ (shares[k] * value_added).T @ rmat.T
+        mean = (smat @ shares[k].T @ rmat.T) / count
+        out[k] = np.divide(weighted, va_agg, out=mean, where=va_agg > 0)
+    return xr.DataArray(out, dims=(FACTOR, SECTOR, REGION),
+                        coords={FACTOR: list(factors), SECTOR: list(mapping.sectors),
+                                REGION: list(mapping.regions)})
+
+
+def factor_income_by_shares(net_value_added: xr.DataArray, shares: xr.DataArray) -> xr.DataArray:
+    """factor_income(factor, sector, region) = share x value added net of tariffs on inputs."""
+    return (shares * net_value_added).transpose(FACTOR, SECTOR, REGION)
+
+
+def aggregate_supply_elasticity(eta: np.ndarray, shares: np.ndarray, value_added: np.ndarray,
+                                mapping: Mapping, countries: tuple[str, ...],
+                                factors: tuple[str, ...]) -> xr.DataArray:
+    """(factor, region) supply elasticity: the economies' values weighted by factor income
+    (simple mean where a region pays a factor nothing)."""
+    rmat = mapping.region_matrix(countries)
+    income = (shares * value_added[None]).sum(axis=2)                  # (factor, economy)
+    weighted = (eta * income) @ rmat.T
+    total = income @ rmat.T
+    mean = eta @ rmat.T / rmat.sum(axis=1)[None, :]
+    out = np.divide(weighted, total, out=mean, where=total > 0)
+    return xr.DataArray(out, dims=(FACTOR, REGION),
+                        coords={FACTOR: list(factors), REGION: list(mapping.regions)})

@@ -26,7 +26,11 @@ import yaml
 from cge.errors import CGEInputError
 from cge.data.wiod import repo_root
 
-MAPPING_NAMES: tuple[str, ...] = ("default", "tiny", "full")
+MAPPING_YEARS: dict[str, int] = {"default": 2023, "tiny": 2023, "full": 2023,
+                                 "default_2011": 2011, "tiny_2011": 2011, "full_2011": 2011}
+"""Named mappings and the table they partition: the 2023 table (WIOD economies with Viet
+Nam and other ASEAN split out of RoW) or the 2011 WIOD table (41 economies)."""
+MAPPING_NAMES: tuple[str, ...] = tuple(MAPPING_YEARS)
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ def mappings_dir() -> Path:
 
 
 def mapping_path(name_or_path: str | Path) -> Path:
-    """Resolve a mapping name (default, tiny, full) or a file path to a file path."""
+    """Resolve a mapping name (``MAPPING_NAMES``) or a file path to a file path."""
     if str(name_or_path) in MAPPING_NAMES:
         return mappings_dir() / f"{name_or_path}.yaml"
     path = Path(name_or_path)

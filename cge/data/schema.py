@@ -14,7 +14,8 @@ commodity   the same labels as ``sector``, used when a good and a using sector
             appear in one variable (intermediate use)
 exporter    the same labels as ``region``: the selling region of a trade flow
 importer    the same labels as ``region``: the buying region of a trade flow
-factor      primary factors, e.g. LAB (labour), CAP (capital)
+factor      primary factors, e.g. LAB (labour), CAP (capital), LND (land), NRS
+            (natural resources)
 fd          final-demand agents of the regional household: hh (private
             consumption incl. NPISH), gov (government), inv (gross fixed capital
             formation)
@@ -85,7 +86,13 @@ FIELDS: tuple[Field, ...] = (
           "elasticity of substitution among primary factors in value added"),
 )
 
-FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+# Variables a dataset may carry; the validator checks them when present.
+OPTIONAL_FIELDS: tuple[Field, ...] = (
+    Field("factor_supply_elasticity", (FACTOR, REGION), "1",
+          "elasticity of each factor's supply to its real price (0 = fixed endowment)"),
+)
+
+FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS + OPTIONAL_FIELDS}
 
 # Dataset attributes every built dataset carries (provenance).
 REQUIRED_ATTRS: tuple[str, ...] = (

@@ -136,6 +136,13 @@ def _taiwan_import_rates() -> np.ndarray:
     return rates
 
 
+def _importer_mean(cp: CPTariffs, sectors: np.ndarray, importer: np.ndarray,
+                   weights: np.ndarray) -> np.ndarray:
+    """(industry, WIOD importer): each importer's CP-1993-weighted mean rate on all suppliers."""
+    return (np.einsum("ks,mn,sni->km", sectors, importer, weights * cp.rate)
+            / np.maximum(np.einsum("ks,mn,sni->km", sectors, importer, weights), 1e-300))
+
+
 def industry_tariffs(data_dir: Path | None = None) -> xr.DataArray:
     """Applied tariffs by WIOD industry x exporter x importer (fractions), all 41 x 35.
 
@@ -158,8 +165,7 @@ def industry_tariffs(data_dir: Path | None = None) -> xr.DataArray:
     weighted_sum, weight = aggregate(weights * cp.rate), aggregate(weights)
     simple_sum = aggregate(off_diagonal * cp.rate)
     count = aggregate(np.broadcast_to(off_diagonal, cp.rate.shape))
-    importer_mean = (np.einsum("ks,mn,sni->km", sectors, importer, weights * cp.rate)
-                     / np.maximum(np.einsum("ks,mn,sni->km", sectors, importer, weights), 1e-300))
+    importer_mean = _importer_mean(cp, sectors, importer, weights)
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = np.where(weight > 0, weighted_sum / weight,
                         np.where(count > 0, simple_sum / count, importer_mean[:, None, :]))
@@ -180,6 +186,43 @@ def industry_tariffs(data_dir: Path | None = None) -> xr.DataArray:
                 "importer": list(WIOD_COUNTRIES)},
         name="tariff_rate", attrs={"units": "fraction"},
     )
+
+
+@dataclass(frozen=True)
+class SplitEconomies:
+    """Economies carved out of a WIOD economy (:mod:`cge.data.region_split`) for the tariffs."""
+
+    parent_of: dict[str, str]          # part -> WIOD economy it came from
+    duty_free: frozenset[str] = frozenset()   # parts that trade duty free among themselves
+
+
+def split_industry_tariffs(split: SplitEconomies, data_dir: Path | None = None) -> xr.DataArray:
+    """:func:`industry_tariffs` with split parts added after their parent.
+
+    A part applies and faces its parent's rates (e.g. Viet Nam those of WIOD's rest of
+    the world); between two economies of one split group (parts and the parent's rest),
+    once domestic trade in WIOD, the rate is the parent's CP-weighted mean rate on all
+    its suppliers, and zero between parts in ``duty_free`` (a free-trade area).
+    """
+    base = industry_tariffs(data_dir)
+    cp = load_cp2015(data_dir)
+    importer, _ = _country_matrices()
+    weights = cp.imports * (1.0 - np.eye(len(CP_COUNTRIES))[None, :, :])
+    mean = _importer_mean(cp, _sector_matrix(), importer, weights)          # (16, 41)
+    codes = list(WIOD_COUNTRIES)
+    for part, parent in split.parent_of.items():
+        codes.insert(codes.index(parent), part)
+    src = [split.parent_of.get(c, c) for c in codes]
+    rate = base.sel(exporter=src, importer=src).values.copy()
+    for a, ca in enumerate(codes):
+        for b, cb in enumerate(codes):
+            if a != b and src[a] == src[b]:
+                free = ca in split.duty_free and cb in split.duty_free
+                parent = WIOD_COUNTRIES.index(src[b])
+                rate[: len(GOODS_INDUSTRIES), a, b] = 0.0 if free else mean[:, parent]
+    return xr.DataArray(rate, dims=base.dims,
+                        coords={"industry": list(WIOD_INDUSTRIES), "exporter": codes, "importer": codes},
+                        name="tariff_rate", attrs=base.attrs)
 
 
 def _membership(mapping: dict[str, list[str]], known: list[str], field: str) -> np.ndarray:
@@ -249,16 +292,17 @@ def baseline_tariffs(
     region_mapping: dict[str, list[str]],
     sector_mapping: dict[str, list[str]],
     data_dir: Path | None = None,
+    split: SplitEconomies | None = None,
 ) -> xr.DataArray:
     """Benchmark applied tariffs by (sector, exporter, importer) for a model aggregation.
 
     ``country_trade`` (industry, exporter, importer) in USD million at world prices
     supplies the weights; the mappings may cover any subset of its codes, each code at
-    most once.  Returns fractions with zeros on the diagonal, for services and within
-    a region.
+    most once; ``split`` adds economies split out of a WIOD economy.  Returns fractions
+    with zeros on the diagonal, for services and within a region.
     """
-    return aggregate_tariffs(industry_tariffs(data_dir), country_trade,
-                             region_mapping, sector_mapping)
+    rates = industry_tariffs(data_dir) if split is None else split_industry_tariffs(split, data_dir)
+    return aggregate_tariffs(rates, country_trade, region_mapping, sector_mapping)
 
 
 def baseline_tariffs_source() -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from cge.data.schema import (COMMODITY, EXPORTER, FD, FIELDS, IMPORTER, REGION,
+from cge.data.schema import (COMMODITY, EXPORTER, FD, FIELDS, IMPORTER, OPTIONAL_FIELDS, REGION,
                              REQUIRED_ATTRS, SECTOR)
 from cge.errors import CGEInputError
 
@@ -89,6 +89,25 @@ def check_structure(ds: xr.Dataset, tol: Tolerance) -> Violation | None:
     missing = [a for a in REQUIRED_ATTRS if a not in ds.attrs]
     if missing:
         return Violation("structure", f"structure violated: attributes missing: {', '.join(missing)}")
+    return None
+
+
+def check_optional_fields(ds: xr.Dataset, tol: Tolerance) -> Violation | None:
+    """Optional variables, where present, have the schema's dims and units, finite values
+    >= 0, and factor labels matching the dataset's."""
+    for field in OPTIONAL_FIELDS:
+        if field.name not in ds:
+            continue
+        da = ds[field.name]
+        if da.dims != field.dims or da.attrs.get("units") != field.units:
+            return Violation("optional fields", f"optional fields violated: {field.name} has dims "
+                             f"{da.dims} and units {da.attrs.get('units')!r}, schema says "
+                             f"{field.dims} and {field.units!r}")
+        values = np.asarray(da.values, float)
+        if not np.all(np.isfinite(values)) or (values < 0).any():
+            k = int(np.argmax(~np.isfinite(values) | (values < 0)))
+            return Violation("optional fields", f"optional fields violated: {field.name}"
+                             f"({_where(da, k)}) = {values.flat[k]!r}, must be a finite number >= 0")
     return None
 
 
@@ -251,6 +270,7 @@ def check_labels(ds: xr.Dataset, tol: Tolerance) -> Violation | None:
 
 CHECKS: tuple[Callable[[xr.Dataset, Tolerance], Violation | None], ...] = (
     check_structure,
+    check_optional_fields,
     check_non_negative,
     check_tariff_rate_range,
     check_trade_diagonal,

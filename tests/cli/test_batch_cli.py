@@ -13,7 +13,7 @@ import cge.batch
 from tests.conftest import write_tariff_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
-TINY = ROOT / "calibration" / "datasets" / "wiod2011_3x3.nc"
+TINY = ROOT / "calibration" / "datasets" / "base2023_3x3.nc"
 
 
 def write(folder: Path, name: str, points: float = 10, importer: str = "USA") -> Path:
@@ -50,8 +50,8 @@ def test_bad_paths_and_options_exit_2_with_one_line(cli, tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not TINY.is_file(), reason="tiny dataset calibration/datasets/wiod2011_3x3.nc "
-                    "not built (run: cge data build --mapping tiny)")
+@pytest.mark.skipif(not TINY.is_file(), reason="tiny dataset calibration/datasets/base2023_3x3.nc "
+                    "not built (run: cge data build --dataset tiny)")
 def test_failed_scenario_exits_1_and_unchanged_rerun_exits_0(cli, tmp_path):
     """With one broken scenario among three the batch exits 1 and names it in one line;
     re-running only the good ones solves nothing (all unchanged) and exits 0."""

@@ -14,7 +14,7 @@ from cge.report.tables import read_csv_table
 from tests.conftest import write_tariff_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
-TINY = ROOT / "calibration" / "datasets" / "wiod2011_3x3.nc"
+TINY = ROOT / "calibration" / "datasets" / "base2023_3x3.nc"
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +22,8 @@ def tiny_results(tmp_path_factory) -> list[Path]:
     """Three solved tiny-dataset scenarios: US tariff on China, China's retaliation, and a
     US tariff on the rest of the world."""
     if not TINY.is_file():
-        pytest.skip("tiny dataset calibration/datasets/wiod2011_3x3.nc not built "
-                    "(run: cge data build --mapping tiny)")
+        pytest.skip("tiny dataset calibration/datasets/base2023_3x3.nc not built "
+                    "(run: cge data build --dataset tiny)")
     from cge.runner import run_scenario
 
     folder = tmp_path_factory.mktemp("tiny")
@@ -77,7 +77,7 @@ def test_every_format_and_chart_from_real_results(cli, tiny_results, tmp_path):
                 assert xlsx.loc[region, name] == pytest.approx(
                     ds["ev_pct_income"].sel(region=region).item(), rel=1e-12)
     md = (out / "tables.md").read_text()
-    assert "base year 2011" in md and "World Input-Output Database" in md
+    assert "base year 2023" in md and "World Input-Output Database" in md
 
 
 def test_a_batch_and_two_single_results_in_any_order(cli, tiny_results, tmp_path):

@@ -1,4 +1,5 @@
-"""Fixtures of the data-pipeline tests: raw WIOD availability and datasets built from it."""
+"""Fixtures of the data-pipeline tests: raw data availability and datasets built from it
+(``tiny``, ``default``: 2023; ``tiny_2011``, ``default_2011``: the WIOD 2011 table)."""
 
 from __future__ import annotations
 
@@ -27,11 +28,23 @@ def pipeline(raw_available):
 
 @pytest.fixture(scope="session")
 def tiny(pipeline) -> xr.Dataset:
-    """The 3 x 3 dataset built from raw WIOD 2011."""
+    """The 3 x 3 dataset of 2023 (WIOD 2011 updated), built from the raw files."""
     return pipeline.build_dataset("tiny")
 
 
 @pytest.fixture(scope="session")
 def default(pipeline) -> xr.Dataset:
-    """The 12 x 15 dataset built from raw WIOD 2011."""
+    """The 14 x 15 dataset of 2023 (WIOD 2011 updated), built from the raw files."""
     return pipeline.build_dataset("default")
+
+
+@pytest.fixture(scope="session")
+def tiny_2011(pipeline) -> xr.Dataset:
+    """The 3 x 3 dataset built from raw WIOD 2011."""
+    return pipeline.build_dataset("tiny_2011")
+
+
+@pytest.fixture(scope="session")
+def default_2011(pipeline) -> xr.Dataset:
+    """The 12 x 15 dataset built from raw WIOD 2011."""
+    return pipeline.build_dataset("default_2011")

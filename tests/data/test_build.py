@@ -16,24 +16,26 @@ def _adjustment(ds) -> float:
     return json.loads(ds.attrs["cleaning"])["total_abs_adjustment_pct_of_world_output"] / 100
 
 
-def test_default_matches_source_2011(default):
+def test_default_matches_source_2011(default_2011):
     """World output 141.8 tn exactly as WIOD; US imports from China 412.8 bn and China's from
     the US 175.3 bn within the reported cleaning adjustment (inventories were reallocated)."""
-    assert float(default["output"].sum()) == pytest.approx(141.768e6, rel=1e-5)
-    tol = _adjustment(default)
-    us_cn = float(default["trade"].sel(exporter="CHN", importer="USA").sum())
-    cn_us = float(default["trade"].sel(exporter="USA", importer="CHN").sum())
+    assert float(default_2011["output"].sum()) == pytest.approx(141.768e6, rel=1e-5)
+    tol = _adjustment(default_2011)
+    us_cn = float(default_2011["trade"].sel(exporter="CHN", importer="USA").sum())
+    cn_us = float(default_2011["trade"].sel(exporter="USA", importer="CHN").sum())
     assert us_cn == pytest.approx(412.8e3, rel=tol)
     assert cn_us == pytest.approx(175.3e3, rel=tol)
 
 
-def test_provenance_attributes(default):
+@pytest.mark.parametrize("name,year", [("default_2011", 2011), ("default", 2023)])
+def test_provenance_attributes(request, name, year):
     """Every schema attribute is present; mappings and cleaning are JSON; WIOD is cited."""
-    assert all(a in default.attrs for a in REQUIRED_ATTRS)
-    assert "Timmer, Dietzenbacher, Los, Stehrer and de Vries (2015)" in default.attrs["source"]
-    assert json.loads(default.attrs["sector_names"])["TRN"] == "Transport equipment"
-    assert len(json.loads(default.attrs["region_mapping"])["EUR"]) == 26
-    assert default.attrs["base_year"] == 2011
+    ds = request.getfixturevalue(name)
+    assert all(a in ds.attrs for a in REQUIRED_ATTRS)
+    assert "Timmer, Dietzenbacher, Los, Stehrer and de Vries (2015)" in ds.attrs["source"]
+    assert json.loads(ds.attrs["sector_names"])["TRN"] == "Transport equipment"
+    assert len(json.loads(ds.attrs["region_mapping"])["EUR"]) == 26
+    assert ds.attrs["base_year"] == year
 
 
 def test_write_roundtrip_and_failed_build_keeps_file(pipeline, tiny, tmp_path):

@@ -32,14 +32,20 @@ def test_bad_share_rejected(tmp_path):
         load_labour_shares(path)
 
 
-def test_factor_income_splits_net_value_added(default):
-    """LAB + CAP = value added net of tariffs on intermediates, and LAB/(LAB+CAP) = share."""
-    fi = default["factor_income"]
-    total = fi.sum("factor")
-    net = default["output"] - default["int_dom"].sum("commodity") \
-        - default["int_imp"].sum("commodity") - default["int_tariff"]
+@pytest.mark.parametrize("name", ["default_2011", "default"])
+def test_factor_income_splits_net_value_added(request, name):
+    """The factors add up to value added net of tariffs on intermediates (2011: LAB + CAP;
+    2023: LAB + CAP + LND + NRS)."""
+    ds = request.getfixturevalue(name)
+    total = ds["factor_income"].sum("factor")
+    net = ds["output"] - ds["int_dom"].sum("commodity") \
+        - ds["int_imp"].sum("commodity") - ds["int_tariff"]
     assert float(abs(total - net).max()) < 1e-6
-    us = fi.sel(region="USA").sum("sector")
+
+
+def test_us_labour_share_2011_is_pwt(default_2011):
+    """2011: LAB / (LAB + CAP) of the US is its PWT 10.0 labsh 2011."""
+    us = default_2011["factor_income"].sel(region="USA").sum("sector")
     assert float(us.sel(factor="LAB") / us.sum()) == pytest.approx(0.592656255, rel=1e-9)
 
 
@@ -54,7 +60,7 @@ def test_every_wiod_economy_has_its_own_share():
     assert wiod - own == set()
 
 
-def test_china_uses_its_penn_world_table_share(default):
+def test_china_uses_its_penn_world_table_share(default_2011):
     """China's labour income is PWT 10.0 labsh 2011 (0.549982905) times its net value added, not the US share."""
-    cn = default["factor_income"].sel(region="CHN").sum("sector")
+    cn = default_2011["factor_income"].sel(region="CHN").sum("sector")
     assert float(cn.sel(factor="LAB") / cn.sum()) == pytest.approx(0.549982905, rel=1e-9)

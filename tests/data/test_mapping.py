@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cge.data.mapping import load_mapping
+from cge.data.region_split import economies, load_region_split
 from cge.data.wiod import INDUSTRY_NAMES
 from cge.errors import CGEInputError
 
@@ -13,6 +14,7 @@ INDUSTRIES = tuple(INDUSTRY_NAMES)
 WIOD_COUNTRIES = ("AUS AUT BEL BGR BRA CAN CHN CYP CZE DEU DNK ESP EST FIN FRA GBR GRC HUN "
                   "IDN IND IRL ITA JPN KOR LTU LUX LVA MEX MLT NLD POL PRT ROM RUS SVK SVN "
                   "SWE TUR TWN USA RoW").split()
+ECONOMIES_2023 = economies(load_region_split(), tuple(WIOD_COUNTRIES)).codes
 
 
 def _write(tmp_path, regions: str, sectors: str = "  ALL: {members: [%s]}") -> str:
@@ -23,19 +25,24 @@ def _write(tmp_path, regions: str, sectors: str = "  ALL: {members: [%s]}") -> s
     return str(path)
 
 
-@pytest.mark.parametrize("name,n_regions,n_sectors", [("default", 12, 15), ("tiny", 3, 3),
-                                                      ("full", 41, 35)])
+@pytest.mark.parametrize("name,n_regions,n_sectors", [
+    ("default", 14, 15), ("tiny", 3, 3), ("full", 43, 35),
+    ("default_2011", 12, 15), ("tiny_2011", 3, 3), ("full_2011", 41, 35)])
 def test_named_mappings_are_partitions(name, n_regions, n_sectors):
-    """default (12 x 15), tiny (3 x 3) and full (41 x 35) partition the WIOD source."""
-    m = load_mapping(name, tuple(WIOD_COUNTRIES), INDUSTRIES)
+    """The 2023 mappings partition the 43 economies of the split table (WIOD with VNM and
+    OAS out of RoW), the 2011 ones the 41 WIOD economies."""
+    codes = tuple(WIOD_COUNTRIES) if name.endswith("_2011") else ECONOMIES_2023
+    m = load_mapping(name, codes, INDUSTRIES)
     assert (len(m.regions), len(m.sectors)) == (n_regions, n_sectors)
-    assert sum(len(v) for v in m.regions.values()) == 41
-    assert m.region_matrix(tuple(WIOD_COUNTRIES)).sum(axis=0).tolist() == [1.0] * 41
+    assert sum(len(v) for v in m.regions.values()) == len(codes)
+    assert m.region_matrix(codes).sum(axis=0).tolist() == [1.0] * len(codes)
 
 
 def test_default_sector_codes():
-    """The default sector codes other modules rely on, with EUR = 26 EU members."""
-    m = load_mapping("default", tuple(WIOD_COUNTRIES), INDUSTRIES)
+    """The default sector codes other modules rely on, with EUR = 26 EU members; Viet Nam and
+    the rest of ASEAN are regions of their own."""
+    m = load_mapping("default", ECONOMIES_2023, INDUSTRIES)
+    assert m.regions["VNM"] == ["VNM"] and m.regions["ASN"] == ["IDN", "OAS"]
     assert list(m.sectors) == ["AGR", "MIN", "FOD", "TEX", "CHM", "RPN", "MET", "MCH", "ELE",
                                "TRN", "OMF", "UTL", "CNS", "TTS", "OSV"]
     assert len(m.regions["EUR"]) == 26 and "GBR" not in m.regions["EUR"]

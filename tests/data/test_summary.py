@@ -21,7 +21,7 @@ def tiny_file(pipeline, tiny, tmp_path_factory):
 def test_summary_figures(tiny):
     """World value added = factor income + tariffs on inputs; exports sum to imports."""
     s = summarize(tiny, ("USA", "CHN"))
-    assert s["regions"] == ["USA", "CHN", "ROW"] and s["factors"] == ["LAB", "CAP"]
+    assert s["regions"] == ["USA", "CHN", "ROW"] and s["factors"] == ["LAB", "CAP", "LND", "NRS"]
     assert sum(s["exports_by_region"].values()) == pytest.approx(sum(s["imports_by_region"].values()))
     assert s["pair"]["imports"] == pytest.approx(
         float(tiny["trade"].sel(exporter="CHN", importer="USA").sum()))
@@ -32,7 +32,7 @@ def test_cli_summary_json_and_table(tiny_file):
     result = runner.invoke(app, ["summary", str(tiny_file), "--json", "--pair", "USA,CHN"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["base_year"] == 2011 and data["pair"]["exporter"] == "CHN"
+    assert data["base_year"] == 2023 and data["pair"]["exporter"] == "CHN"
     table = runner.invoke(app, ["summary", str(tiny_file)])
     assert table.exit_code == 0 and "world gross output" in table.output
 
