@@ -120,7 +120,12 @@ FIELD_HELP: dict[str, str] = {
                              "numeraire; `zero`: deficits removed in a baseline first (docs/model.md, Closures)",
     "Closure.numeraire": "`world_output_price` or `<REGION>_cpi` (e.g. `USA_cpi`)",
     # elasticity overrides
-    "ElasticityOverride.parameter": "the elasticity to change (docs/elasticities.md)",
+    "ElasticityOverride.parameter": "the elasticity to change (docs/elasticities.md); "
+                                    "`factor_supply_elasticity` is the supply response of a primary "
+                                    "factor to its real price, set by factors and regions (docs/model.md, "
+                                    "\"Factor markets\")",
+    "ElasticityOverride.factors": "with `factor_supply_elasticity` only: the factors it applies to "
+                                  "(e.g. `NRS`, `LND`), a code, a list or `all`",
     "ElasticityOverride.sectors": "sectors it applies to: a code, a list of codes or `all` (no groups)",
     "ElasticityOverride.regions": "regions it applies to: a code, a list of codes or `all` (no groups)",
     "ElasticityOverride.value": "the new value (>= 0; > 0 for esub_dm and esub_mm)",

@@ -2,8 +2,9 @@
 (docs/scenarios.md, "Elasticity overrides").
 
 An override names a parameter (``esub_dm``, ``esub_mm``, ``esub_va``, ``esub_top``,
-``esub_int``), the sectors and regions it applies to (default: all) and either a new
-``value`` or a ``scale`` factor.  A whole elasticity table can also be given as a CSV file
+``esub_int``, by sector and region; or ``factor_supply_elasticity``, the supply response of
+a primary factor to its real price, by factor and region), the sectors (or factors) and
+regions it applies to (default: all) and either a new ``value`` or a ``scale`` factor.  A whole elasticity table can also be given as a CSV file
 (columns ``sector``, optional ``region``, and any of the parameters), read into overrides
 in file order.  Overrides are applied after the elasticity set is chosen, in order, and
 recorded in the results' provenance.
@@ -24,6 +25,7 @@ from cge.model.calibration import Benchmark
 from cge.model.options import ELASTICITY_LIMIT
 
 OVERRIDABLE = ("esub_dm", "esub_mm", "esub_va", "esub_top", "esub_int")
+FACTOR_SUPPLY = "factor_supply_elasticity"   # by (factor, region), not by sector
 # Sourcing and Armington elasticities must stay positive (a zero makes import shares fixed
 # and a ban impossible); the production nests may be Leontief (0).
 POSITIVE = ("esub_dm", "esub_mm")
@@ -34,8 +36,9 @@ class ElasticityOverride(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    parameter: Literal["esub_dm", "esub_mm", "esub_va", "esub_top", "esub_int"]
+    parameter: Literal["esub_dm", "esub_mm", "esub_va", "esub_top", "esub_int", "factor_supply_elasticity"]
     sectors: str | list[str] = "all"
+    factors: str | list[str] = "all"
     regions: str | list[str] = "all"
     value: float | None = None
     scale: float | None = None
@@ -50,6 +53,11 @@ class ElasticityOverride(BaseModel):
             raise ValueError(f"{given[0]} must be a finite number (got {x!r})")
         if x < 0 or (given[0] == "scale" and x == 0):
             raise ValueError(f"{given[0]} must be positive (got {x})")
+        if self.parameter == FACTOR_SUPPLY and self.sectors != "all":
+            raise ValueError("factor_supply_elasticity is set by factors and regions, not sectors")
+        if self.parameter != FACTOR_SUPPLY and self.factors != "all":
+            raise ValueError(f"{self.parameter} is set by sectors and regions; factors apply only "
+                             "to factor_supply_elasticity")
         return self
 
 
@@ -72,7 +80,12 @@ def apply_overrides(b: Benchmark, overrides: list[ElasticityOverride], where: st
     """Change the benchmark's elasticities in place, in order."""
     for k, ov in enumerate(overrides):
         field = f"{where}[{k}]"
-        rows = _pick(ov.sectors, b.sectors, f"{field}.sectors")
+        if ov.parameter == FACTOR_SUPPLY:
+            rows = _pick(ov.factors, b.factors, f"{field}.factors")
+            if b.factor_supply_elasticity is None:
+                b.factor_supply_elasticity = np.zeros((len(b.factors), len(b.regions)))
+        else:
+            rows = _pick(ov.sectors, b.sectors, f"{field}.sectors")
         cols = _pick(ov.regions, b.regions, f"{field}.regions")
         arr = getattr(b, ov.parameter)
         block = np.ix_(rows, cols)

@@ -110,3 +110,21 @@ def test_overrides_are_recorded_in_the_results_provenance(tmp_path):
     before = scenario_hash(sc)
     path.write_text("sector,esub_mm\nMAN,8.5\n")
     assert scenario_hash(sc) != before
+
+
+def test_factor_supply_elasticity_override_changes_only_that_factor_and_region():
+    """A scenario sets the supply elasticity of natural resources in one region; every other
+    factor and region keeps the dataset's value (issue 11: a supply response a scenario can
+    change)."""
+    base = {"name": "fs", "description": "factor supply", "dataset": "tiny", "shocks": []}
+    plain = get_model(scenario_from_dict(base))[0].cgem.benchmark
+    assert "NRS" in plain.factors
+    ov = {"parameter": "factor_supply_elasticity", "factors": "NRS", "regions": "USA", "value": 0.7}
+    b = get_model(scenario_from_dict({**base, "elasticity_overrides": [ov]}))[0].cgem.benchmark
+    changed = b.factor_supply_elasticity != plain.factor_supply_elasticity
+    assert changed.sum() == 1 and b.factor_supply_elasticity[b.factors.index("NRS"), b.ri["USA"]] == 0.7
+
+
+def test_factor_supply_override_is_refused_by_sector():
+    with pytest.raises(ValueError, match="factors and regions, not sectors"):
+        ElasticityOverride(parameter="factor_supply_elasticity", sectors="MAN", value=1.0)
