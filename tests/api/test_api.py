@@ -45,7 +45,9 @@ def test_provenance_of_an_edited_scenario_records_the_edit_and_a_new_hash():
     assert yaml.safe_load(b.attrs["scenario_yaml"])["shocks"][0]["add_pct_points"] == 50
     assert yaml.safe_load(a.attrs["scenario_yaml"])["shocks"][0]["add_pct_points"] == 10
     assert a.attrs["input_hash"] != b.attrs["input_hash"]
-    tiny = Path(__file__).resolve().parents[2] / "calibration" / "datasets" / "wiod2011_3x3.nc"
+    from cge.data.datasets import dataset_path
+
+    tiny = dataset_path("tiny")
     assert b.attrs["dataset_sha256"] == hashlib.sha256(tiny.read_bytes()).hexdigest()
     assert float(b.ev_usd_million.sel(region="CHN")) < float(a.ev_usd_million.sel(region="CHN"))
 
