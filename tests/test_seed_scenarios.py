@@ -56,7 +56,11 @@ def test_china_subsidies_cost_4_4_percent_of_the_base_year_gdp(dataset):
         sc = sc.model_copy(update={"dataset": "default", "esub_crit": {}, "shocks": [shock]})
     bill, gdp = _subsidy_bill(sc)
     assert bill / gdp == pytest.approx(0.044, rel=1e-12)
-    assert 6.5e6 < gdp < 8.5e6   # WIOD 2011: China's value added about 7.3 tn USD
+    from cge.data.datasets import load_dataset
+
+    ds = load_dataset(sc.dataset)   # GDP = China's value added at basic prices in the dataset
+    assert gdp == pytest.approx(float(ds.factor_income.sel(region="CHN").sum()), rel=1e-12)
+    assert 1.0e7 < gdp < 2.0e7   # 2023 base: China's GDP about 17.8 tn USD (WDI), at basic prices a little less
 
 
 def test_subsidy_rates_follow_the_documented_relative_intensities():
@@ -99,15 +103,15 @@ def test_rebalancing_moves_chinas_consumption_share_by_exactly_ten_points():
 
 @pytest.mark.parametrize("name", ["reciprocal_derisking_bown_2026", "reciprocal_derisking_bown_2026_export_controls"])
 def test_bown_40_percent_caps_hold_at_the_solution(name):
-    """Both reciprocal caps bind at 40% at the solution, from benchmark shares of 88.6% (the
-    partners' share of China's chip-input imports; Bown's figure 2 says 89%) and 67.5%, and
-    each instrument is positive (a tariff, or a binding export quota)."""
+    """Both reciprocal caps bind at 40% at the solution, from benchmark shares above the cap (the
+    partners' share of China's chip-input imports, 79.6% on the 2023 base -- Bown's figure 2
+    says 89% -- and China's share of the partners' rare-earth and magnet use), and each
+    instrument is positive (a tariff, or a binding export quota)."""
     ds = run_scenario(name)
     share = ds.target_share_pct.to_series()
     bench = ds.target_benchmark_share_pct.to_series()
     assert share.to_numpy() == pytest.approx([40.0, 40.0], abs=1e-8)
-    assert bench["us_partners_share_of_china_chip_imports"] == pytest.approx(88.6, abs=0.05)
-    assert bench["china_share_of_partner_ree_mag_use"] == pytest.approx(67.5, abs=0.05)
+    assert (bench > 45.0).all()   # both dependences well above the cap: the caps bind
     assert (ds.target_instrument_pct > 0).all()
 
 
@@ -163,11 +167,11 @@ BASE = {"name": "t", "description": "t", "dataset": "default", "elasticities": "
 
 @pytest.mark.parametrize("shock,message", [
     ({"type": "rebalancing", "regions": "CHN", "change_pct_points": {"hh": 40, "inv": -60, "gov": 20}},
-     "share of inv in CHN's income would be -10.1%; it must stay between 0 and 100"),
+     r"share of inv in CHN's income would be -\d+\.\d%; it must stay between 0 and 100"),
     ({"type": "rebalancing", "regions": "CHN", "change_pct_points": {"hh": 65, "inv": -45, "gov": -20}},
-     "share of hh in CHN's income would be 101.3%; it must stay between 0 and 100"),
+     r"share of hh in CHN's income would be 10[1-9]\.\d%; it must stay between 0 and 100"),
     ({"type": "subsidy_budget", "regions": "CHN", "pct_of_gdp": 90, "intensity": {"MET": 1}},
-     "needs a subsidy of 339% of output on MET in CHN; it must stay below 100%"),
+     r"needs a subsidy of \d{3}% of output on MET in CHN; it must stay below 100%"),
     ({"type": "subsidy_budget", "regions": "CHN", "pct_of_gdp": 4.4, "intensity": {"STEEL": 1}},
      "unknown sector 'STEEL'"),
     ({"type": "productivity", "regions": "USA", "sectors": "ELE", "change_pct": 20,
@@ -181,7 +185,7 @@ def test_bad_resolved_input_is_one_line(shock, message):
     sc = scenario_from_dict({**BASE, "shocks": [shock]})
     with pytest.raises(CGEInputError) as err:
         resolve_shocks(get_model(sc)[0].cgem, sc)
-    assert message in str(err.value) and "\n" not in str(err.value) and "shocks[0]" in str(err.value)
+    assert re.search(message, str(err.value)) and "\n" not in str(err.value) and "shocks[0]" in str(err.value)
 
 
 @pytest.mark.parametrize("shock,message", [

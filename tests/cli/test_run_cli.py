@@ -70,14 +70,14 @@ def test_usage_errors_are_one_line_with_exit_2(cli, args, fragment):
 
 def test_info_lists_every_shock_type_and_closure_and_how_to_build(cli, tmp_path, monkeypatch):
     """`cge info` takes shock types and closures from the schema, and an unbuilt dataset names
-    the command that builds it (`--critical` for the critical-inputs dataset)."""
+    the command that builds it (`--dataset critical` for the critical-inputs dataset)."""
     doc = json.loads(CliRunner().invoke(cli, ["info", "--json"]).stdout)
     assert doc["shock_types"] == list(SHOCK_TYPES) and "share_target" in doc["shock_types"]
     assert doc["closures"]["trade_balance"] == list(Closure.model_fields["trade_balance"].annotation.__args__)
     assert "trade_war_2018_2019" in doc["scenarios"]
     monkeypatch.setattr("cge.data.datasets.dataset_dirs", lambda: [tmp_path])
     text = CliRunner().invoke(cli, ["info"]).stdout
-    assert "cge data build --critical" in text and "cge data build --mapping tiny" in text
+    assert "cge data build --dataset critical" in text and "cge data build --dataset tiny" in text
     assert "--mapping critical" not in text
 
 

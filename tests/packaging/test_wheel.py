@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from cge.data.datasets import DATASET_FILES
+
 from cge.resources import checkout_root
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,17 +87,18 @@ def test_the_installed_package_builds_datasets_into_the_user_folder(installed, t
     if not (raw / "wiod2013" / "wiot_2011.RData").is_file():
         pytest.skip(f"raw WIOD not found under {raw}")
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg"), "CGE_DATA_DIR": str(raw)}
-    built = _run([str(installed / "cge"), "data", "build", "--mapping", "tiny"], cwd=tmp_path, env=env)
+    built = _run([str(installed / "cge"), "data", "build", "--dataset", "tiny"], cwd=tmp_path, env=env)
     assert built.returncode == 0, built.stderr
-    target = tmp_path / "xdg" / "cge-trade" / "datasets" / "wiod2011_3x3.nc"
+    target = tmp_path / "xdg" / "cge-trade" / "datasets" / DATASET_FILES["tiny"]
     assert target.is_file() and str(target) in built.stdout
     found = _run([str(installed / "python"), "-c", "from cge.data.datasets import dataset_path; "
                   "print(dataset_path('tiny'))"], cwd=tmp_path, env=env)
     assert found.stdout.strip() == str(target)
     packaged = _run([str(installed / "python"), "-c", "import cge.resources as r; "
-                     "print(r.PACKAGED_DATA / 'calibration' / 'datasets' / 'wiod2011_3x3.nc')"], cwd=tmp_path)
+                     f"print(r.PACKAGED_DATA / 'calibration' / 'datasets' / '{DATASET_FILES['tiny']}')"],
+                    cwd=tmp_path)
     shipped = Path(packaged.stdout.strip())
-    assert shipped.read_bytes() == (ROOT / "calibration" / "datasets" / "wiod2011_3x3.nc").read_bytes()
+    assert shipped.read_bytes() == (ROOT / "calibration" / "datasets" / DATASET_FILES["tiny"]).read_bytes()
 
 
 def test_a_checkout_reads_and_writes_its_own_calibration_folder():

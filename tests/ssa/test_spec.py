@@ -51,7 +51,7 @@ def test_a_point_changes_exactly_what_it_varies(tiny_tariff):
                                     {"field": "shocks.0.add_pct_points", "low": 10, "high": 40}])
     sc = point_scenario(tiny_tariff, varied, [1.2, 33.0])
     assert [o.model_dump(exclude_none=True) for o in sc.elasticity_overrides] == [
-        {"parameter": "esub_mm", "sectors": ["MAN"], "regions": "all", "scale": 1.2}]
+        {"parameter": "esub_mm", "sectors": ["MAN"], "factors": "all", "regions": "all", "scale": 1.2}]
     assert sc.shocks[0].add_pct_points == 33.0
     b0, b1 = calibrated_benchmark(tiny_tariff), calibrated_benchmark(sc)
     man = b0.si["MAN"]
