@@ -13,6 +13,7 @@ equation it sits in.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,11 +48,15 @@ class SolveReport:
     phases: list[dict] = field(default_factory=list)
 
     def as_attrs(self) -> dict[str, object]:
-        """Flat attributes for a results Dataset."""
+        """Flat attributes for a results Dataset; ``solver_path`` lists every attempt (the
+        direct solve and each continuation step: where on the path, iterations, status)."""
+        path = [{"phase": ph["phase"], "iterations": int(ph["iterations"]), "status": str(ph["status"]),
+                 "seconds": round(float(ph["seconds"]), 4)} for ph in self.phases]
         return {"solver_backend": self.backend, "solver_status": self.status,
                 "solver_iterations": self.iterations, "max_residual": self.max_residual,
                 "worst_equation": self.worst_equation, "walras_residual": self.walras_residual,
-                "solve_seconds": self.seconds, "continuation_steps": self.continuation_steps}
+                "solve_seconds": self.seconds, "continuation_steps": self.continuation_steps,
+                "solver_path": json.dumps(path)}
 
 
 class Solver:
