@@ -96,8 +96,13 @@ def write_netcdf_atomic(target: Path, ds) -> Path:  # noqa: ANN001 (an xarray Da
 
 
 def netcdf_bytes(ds) -> bytes:  # noqa: ANN001 (an xarray Dataset)
-    """The NetCDF-4 encoding of a Dataset (h5netcdf), in memory."""
-    return bytes(ds.to_netcdf(engine="h5netcdf"))
+    """The NetCDF-4 encoding of a Dataset (h5netcdf), in memory.  The synchronous scheduler
+    keeps xarray from asking a Dask cluster for a write lock on an in-memory target (inside a
+    batch worker that request fails)."""
+    import dask
+
+    with dask.config.set(scheduler="synchronous"):
+        return bytes(ds.to_netcdf(engine="h5netcdf"))
 
 
 def write_atomic(target: Path, write: Callable[[Path], None]) -> Path:

@@ -120,7 +120,10 @@ class _RateShock(_Shock):
             raise ValueError("give exactly one of rate_pct, add_pct_points, scale_power")
         lo, hi, why, hi_open = self.RANGE
         if self.rate_pct is not None:
-            bounded(lo, hi, why, hi_open=hi_open).func(self.rate_pct)
+            try:
+                bounded(lo, hi, why, hi_open=hi_open).func(self.rate_pct)
+            except ValueError as exc:
+                raise ValueError(f"rate_pct {exc}") from None
         return self
 
 

@@ -246,6 +246,7 @@ def resolve_shocks(cgem: CGEModel, sc: Scenario,
                 ins.set(name, idx, lambda old: old * (1.0 + s.change_pct / 100.0), where)
         elif isinstance(s, Rebalancing):
             _rebalance(ins, b, sel, s, where)
+    _check_bans(ins, cgem)
     for path, (used, _) in table_use.items():
         lines = [n for n in read_tariff_table(path, "table").line if n not in used]
         if lines:
@@ -254,6 +255,42 @@ def resolve_shocks(cgem: CGEModel, sc: Scenario,
                 f"table {path.name}: {len(lines)} row(s) (lines {shown}) fall outside the importers, "
                 "exporters and sectors of every shock that uses the table; they are not applied")
     return ins.p, ins.record
+
+
+def _check_bans(ins: Instruments, cgem: CGEModel) -> None:
+    """Refuse bans that leave no equilibrium of the model, before any solve: every source of a
+    good's imports banned (the import nest needs one source), every export of a region banned
+    while its fixed trade balance is a surplus (it could not be earned), every import banned
+    while it is a deficit (it could not be spent)."""
+    pos = ins.position
+    banned = {f for f in cgem.sets.flows.labels if ins.p[pos("avail", f)] == 0.0}
+    if not banned:
+        return
+    flows = cgem.sets.flows.labels
+    sources: dict[tuple[str, str], list[tuple]] = {}
+    for f in flows:
+        sources.setdefault((f[0], f[2]), []).append(f)
+    for (i, r), fs in sources.items():
+        if all(f in banned for f in fs):
+            raise CGEInputError(f"no economic equilibrium of the model: the bans remove every source of "
+                                f"{i} imports into {r} (from {', '.join(f[1] for f in fs)}), and the "
+                                "Armington import nest needs at least one; lift one ban or cut by less "
+                                "than 100% (change_pct above -100)")
+    if cgem.closure.trade_balance not in ("world_prices", "numeraire", "zero"):
+        return
+    tb = {lab[0]: float(ins.p[pos("tb", lab)]) for lab in cgem.parameters.blocks["tb"]}
+    for r in cgem.benchmark.regions:
+        out = [f for f in flows if f[1] == r]
+        into = [f for f in flows if f[2] == r]
+        if out and all(f in banned for f in out) and tb[r] >= 0 and not all(f in banned for f in into):
+            raise CGEInputError(f"no economic equilibrium: every export of {r} is banned, so it earns "
+                                f"nothing abroad, yet the closure fixes its trade balance at "
+                                f"{tb[r]:,.0f} (a surplus or balance, USD million at world prices): its "
+                                "imports would have to be zero or negative")
+        if into and all(f in banned for f in into) and tb[r] <= 0 and not all(f in banned for f in out):
+            raise CGEInputError(f"no economic equilibrium: every import of {r} is banned, yet the closure "
+                                f"fixes its trade balance at {tb[r]:,.0f} (a deficit or balance, USD "
+                                "million at world prices): its exports would have to be zero or negative")
 
 
 def _rebalance(ins: Instruments, b: Benchmark, sel: Selection, s: Rebalancing, where: str) -> None:

@@ -29,6 +29,8 @@ from cge.solve.newton import solve_newton
 BACKENDS = ("auto", "newton", "cyipopt", "casadi", "pyomo")
 DEFAULT_BACKEND = "auto"
 IPOPT_FALLBACK_LIMIT = 3000  # unknowns: above this an Ipopt KKT factorisation takes minutes
+IPOPT_FALLBACK_ITERATIONS = 600  # all Ipopt steps of the fallback path together: a solve that
+                                 # has not converged by then is reported, not left running
 DEFAULT_TOLERANCE = 1e-8
 Path = Callable[[float], np.ndarray]
 
@@ -139,14 +141,16 @@ class Solver:
         """Step along the path from the last solution; shrink the step after a failure, grow
         it after a success."""
         phases: list[dict] = []
-        x, t, dt, steps = self.x.copy(), 0.0, 0.25, 0
+        x, t, dt, steps, spent = self.x.copy(), 0.0, 0.25, 0, 0
+        budget = IPOPT_FALLBACK_ITERATIONS if backend == "cyipopt" else np.inf
         res, ok, resid, row = BackendResult(x, "not started", 0, 0.0), False, np.inf, 0
-        while t < 1.0 and steps < self.max_steps:
+        while t < 1.0 and steps < self.max_steps and spent < budget:
             t_next = min(1.0, t + dt)
             p = path(t_next)
             res = self._call(x, p, backend)
             ok, resid, row = self._ok(res, p)
             steps += 1
+            spent += res.iterations
             phases.append({"phase": f"continuation t={t_next:.4g}" + (f" ({backend})" if backend else ""),
                            "iterations": res.iterations,
                            "seconds": res.seconds, "status": res.status})
