@@ -263,3 +263,21 @@ def test_invalid_utf8_byte(cli, tmp_path):
 def test_absurd_productivity_is_refused_at_once(cli, tmp_path):
     refused(cge(cli, "run", scenario(tmp_path, "s", "- {type: productivity, change_pct: 1e9}"), cwd=tmp_path),
             "shocks.0.change_pct", "(-100, 1000]", "elevenfold")
+
+
+def test_compare_on_a_dataset_or_a_damaged_results_file(cli, tmp_path, results_file):
+    """`cge compare` recognises what is not a results file: a base dataset, a damaged file."""
+    refused(cge(cli, "compare", TINY, "--out", tmp_path / "cmp", cwd=tmp_path), "wiod2011_3x3.nc", "lacks")
+    raw = bytearray(results_file.read_bytes())
+    for k in range(2000, 2400):
+        raw[k] ^= 0xFF
+    (tmp_path / "damaged.nc").write_bytes(bytes(raw))
+    refused(cge(cli, "compare", tmp_path / "damaged.nc", "--out", tmp_path / "cmp", cwd=tmp_path),
+            "damaged.nc", "not a readable NetCDF")
+
+
+def test_batch_out_naming_an_existing_file(cli, tmp_path):
+    (tmp_path / "taken").write_text("keep me")
+    refused(cge(cli, "batch", scenario(tmp_path, "s"), "--out", tmp_path / "taken", cwd=tmp_path),
+            "--out", "is a file")
+    assert (tmp_path / "taken").read_text() == "keep me"
