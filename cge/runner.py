@@ -146,7 +146,7 @@ def _file_digest(path: str, mtime_ns: int, size: int) -> bytes:
 
 
 def _digest(path: Path) -> bytes:
-    if not path.exists():
+    if not path.is_file():  # missing or a folder: the reader of the file names the problem
         return b"missing"
     st = path.stat()
     return _file_digest(str(path), st.st_mtime_ns, st.st_size)

@@ -281,3 +281,12 @@ def test_batch_out_naming_an_existing_file(cli, tmp_path):
     refused(cge(cli, "batch", scenario(tmp_path, "s"), "--out", tmp_path / "taken", cwd=tmp_path),
             "--out", "is a file")
     assert (tmp_path / "taken").read_text() == "keep me"
+
+
+@pytest.mark.parametrize("make", ["folder", "binary"])
+def test_elasticity_file_that_is_a_folder_or_binary(cli, tmp_path, make):
+    target = tmp_path / "el.csv"
+    target.mkdir() if make == "folder" else target.write_bytes(bytes(range(256)))
+    path = tmp_path / "e.yaml"
+    path.write_text("name: e\ndescription: probe\ndataset: tiny\nelasticity_file: el.csv\nshocks: []\n")
+    refused(cge(cli, "run", path, cwd=tmp_path), "e.yaml", "elasticities", "el.csv")
