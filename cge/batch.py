@@ -15,6 +15,11 @@ never shipped between processes, only file paths and one-line outcomes.
 * Outputs: ``OUT/batch.nc`` (every solved scenario along ``scenario``) and
   ``OUT/batch_manifest.json`` (status, error, hash and seconds per scenario), both
   replaced atomically.
+* Faults: one batch at a time writes a folder (a lock held while it runs: a second
+  batch on the same folder is refused in one line); temporary files left by a killed
+  run are removed at the next start (cge.atomic); an interrupted batch (Ctrl-C, SIGINT,
+  SIGTERM) keeps every finished result, writes no combined file and exits with status
+  130, and the same command resumes it (docs/guarantees.md).
 
 The cluster is an embedded :class:`distributed.LocalCluster` (processes, one thread
 each) unless a scheduler address or a ready :class:`distributed.Client` is given.
@@ -22,12 +27,15 @@ each) unless a scheduler address or a ready :class:`distributed.Client` is given
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import json
 import logging
 import os
 import re
+import signal
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,13 +44,14 @@ from typing import Any, Callable, Iterable, Literal, Sequence
 import numpy as np
 import xarray as xr
 
-from cge.atomic import write_atomic
-from cge.errors import CGEError, CGEInputError
+from cge.atomic import prepare_output_dir, write_atomic, write_netcdf_atomic
+from cge.errors import BatchInterrupted, CGEError, CGEInputError, OutputError
 
 SCENARIO = "scenario"
 SCENARIO_SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
 BATCH_FILE = "batch.nc"
 MANIFEST_FILE = "batch_manifest.json"
+LOCK_FILE = ".cge-batch.lock"
 #: How long to wait for an existing Dask scheduler to answer before giving up.
 SCHEDULER_TIMEOUT = "10s"
 
@@ -209,10 +218,61 @@ def run_batch(
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise CGEInputError(f"batch: scenario name '{dupes[0]}' appears twice; names must be unique")
+    if out_dir is None:
+        return _run_batch(paths, names, None, workers, scheduler, client, force, on_outcome, start)
+    out_dir = prepare_output_dir(Path(out_dir))
+    with folder_lock(out_dir), interrupts_as_errors():
+        return _run_batch(paths, names, out_dir, workers, scheduler, client, force, on_outcome, start)
+
+
+@contextmanager
+def folder_lock(out_dir: Path):  # noqa: ANN201
+    """Hold an exclusive lock on the output folder while a batch writes it; the lock goes with
+    the process (a killed batch leaves none behind)."""
+    path = out_dir / LOCK_FILE
+    try:
+        fh = path.open("a+")
+    except OSError as exc:
+        raise OutputError(f"--out: cannot write in folder '{out_dir}' ({exc.strerror})") from None
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            owner = fh.read().strip() or "unknown"
+            raise CGEInputError(f"--out: folder '{out_dir}' is being written by another batch (pid {owner}); "
+                                "wait for it to finish or choose another folder") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+    finally:
+        fh.close()
+
+
+@contextmanager
+def interrupts_as_errors():  # noqa: ANN201
+    """SIGTERM is handled like Ctrl-C (SIGINT); either ends the batch with
+    :class:`~cge.errors.BatchInterrupted` once the finished results are safe."""
+    def terminate(signum, frame):  # noqa: ANN001, ANN202
+        raise KeyboardInterrupt
+    try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run_batch(paths: list[Any], names: list[str], out_dir: Path | None, workers: int | None,
+               scheduler: str | None, client: Any | None, force: bool,
+               on_outcome: Callable[[ScenarioOutcome], None] | None, start: float) -> BatchReport:
+    """The batch itself (see :func:`run_batch`), with the output folder ready and locked."""
     runner = importlib.import_module("cge.runner")
-    if out_dir is not None:
-        out_dir = Path(out_dir)
-        out_dir.mkdir(parents=True, exist_ok=True)
     notify = on_outcome or (lambda outcome: None)
 
     outcomes: dict[int, ScenarioOutcome] = {}   # by position in the batch
@@ -231,7 +291,14 @@ def run_batch(
     todo = [k for k in range(len(paths)) if k not in outcomes]
     solved: dict[int, xr.Dataset] = {}
     if todo:
-        solved = _solve_on_dask(paths, todo, hashes, out_dir, workers, scheduler, client, outcomes, notify)
+        try:
+            solved = _solve_on_dask(paths, todo, hashes, out_dir, workers, scheduler, client, outcomes,
+                                    notify)
+        except KeyboardInterrupt:
+            done = sum(o.status != "failed" for o in outcomes.values())
+            where = f"kept in {out_dir}; run the same command again to resume" if out_dir else "discarded"
+            raise BatchInterrupted(f"batch interrupted: {done} of {len(paths)} scenarios finished "
+                                   f"({where})") from None
 
     ordered = [outcomes[k] for k in range(len(paths))]
     results = [solved[k] if k in solved else _load(Path(out_dir) / f"{outcomes[k].name}.nc")
@@ -243,7 +310,7 @@ def run_batch(
     batch_file = None
     if combined is not None:
         batch_file = out_dir / BATCH_FILE
-        write_atomic(batch_file, lambda tmp: combined.to_netcdf(tmp, engine="h5netcdf"))
+        write_netcdf_atomic(batch_file, combined)
     manifest_file = out_dir / MANIFEST_FILE
     write_manifest(manifest_file, ordered, batch_file, seconds)
     return BatchReport(ordered, batch_file, manifest_file, seconds, combined)

@@ -23,3 +23,14 @@ class SolveError(CGEError, RuntimeError):
     """The solver did not reach a verified solution (status, iterations, residual)."""
 
     exit_code = 3
+
+
+class OutputError(CGEInputError):
+    """An output folder or file cannot be written (a file in the folder's place, read-only,
+    full); whatever was there before is left as it was."""
+
+
+class BatchInterrupted(CGEError):
+    """A batch was interrupted (Ctrl-C, SIGINT or SIGTERM); finished results are kept."""
+
+    exit_code = 130

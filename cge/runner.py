@@ -15,7 +15,6 @@ import os
 import subprocess
 import shutil
 import time
-import uuid
 from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +23,10 @@ import numpy as np
 import xarray as xr
 
 from cge import __version__
-from cge.atomic import write_atomic
+from cge.atomic import netcdf_bytes, prepare_output_dir, reason, temp_path
 from cge.data.datasets import DATASET_FILES, dataset_path, load_dataset
 from cge.data.validate import validate_dataset
-from cge.errors import SolveError
+from cge.errors import OutputError, SolveError
 from cge.model.build import CGEModel, build_model
 from cge.model.calibration import ZERO, Benchmark, calibrate
 from cge.model.trade import QuotaSpec
@@ -36,8 +35,8 @@ from cge.resources import checkout_root
 from cge.results import State, collect_results, spillover_summary
 from cge.model.overrides import apply_overrides, overrides_from_csv
 from cge.scenario_check import selector_warnings
-from cge.scenario import (Scenario, elasticity_file_path, load_scenario, quota_flows, scenario_to_yaml,
-                          table_paths)
+from cge.scenario import (Scenario, elasticity_file_path, load_scenario, naming_the_scenario, quota_flows,
+                          scenario_to_yaml, table_paths)
 from cge.shocks import instrument_path, resolve_shocks, share_flows, target_specs
 from cge.solve.solver import DEFAULT_BACKEND, SolveReport, Solver
 from cge.variables import attach_metadata
@@ -100,7 +99,7 @@ def _dataset(path: Path) -> xr.Dataset:
     key = (str(path), path.stat().st_mtime)
     if key not in _DATASETS:
         ds = load_dataset(path)
-        validate_dataset(ds)
+        validate_dataset(ds, source=f"dataset file {path.name}")  # before any model is built
         _DATASETS[key] = ds
     return _DATASETS[key]
 
@@ -178,7 +177,7 @@ def _file_digest(path: str, mtime_ns: int, size: int) -> bytes:
 
 
 def _digest(path: Path) -> bytes:
-    if not path.exists():
+    if not path.is_file():  # missing or a folder: the reader of the file names the problem
         return b"missing"
     st = path.stat()
     return _file_digest(str(path), st.st_mtime_ns, st.st_size)
@@ -207,10 +206,11 @@ def solve_scenario(sc: Scenario, backend: str = DEFAULT_BACKEND, decompose: bool
     ``model`` is a model built for the scenario (default: the cached one); ``start`` a
     warm start, e.g. the solution of a neighbouring scenario on a model of the same layout
     (default: the benchmark).  Results are measured against the model's base either way."""
-    cached, reused = (model, True) if model is not None else get_model(sc, backend)
-    step(0, f"solving {sc.name}")
-    cgem, solver = cached.cgem, cached.solver
-    p_target, record = resolve_shocks(cgem, sc, cached.base.p)
+    with naming_the_scenario(sc):
+        cached, reused = (model, True) if model is not None else get_model(sc, backend)
+        step(0, f"solving {sc.name}")
+        cgem, solver = cached.cgem, cached.solver
+        p_target, record = resolve_shocks(cgem, sc, cached.base.p)
     origin = start if start is not None else cached.base
     solver.x, solver.p = origin.x.copy(), origin.p.copy()
     try:
@@ -297,31 +297,36 @@ def add_policy(ds: xr.Dataset, mode: str, outcome) -> xr.Dataset:  # noqa: ANN00
 
 def write_results(ds: xr.Dataset, out_dir: Path) -> Path:
     """Write ``<out>/<name>.nc``, ``<out>/<name>/<variable>.csv`` and the third-country
-    ``spillovers.csv`` atomically."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    ``spillovers.csv`` atomically (cge.atomic): both are staged in full under temporary names
+    and only then renamed into place, the CSV folder first and the NetCDF file (what batch
+    resume looks for) last, so a write that fails (a full disk) leaves the previous results
+    of the scenario as they were."""
+    prepare_output_dir(out_dir)
     name = ds.attrs["scenario_name"]
-
-    def write_csv_dir(tmp_dir: Path) -> None:
-        tmp_dir.mkdir()
-        for var in ds.data_vars:
-            ds[var].to_dataframe().reset_index().to_csv(tmp_dir / f"{var}.csv", index=False)
-        spillover_summary(ds).to_csv(tmp_dir / "spillovers.csv", index=False)
-
-    # the CSV folder first (renamed over the old one), then the NetCDF file, which is
-    # what batch resume looks for: a failure leaves the previous results usable
-    staged = out_dir / f".{name}.{uuid.uuid4().hex}.csv.tmp"
+    target = out_dir / f"{name}.nc"
+    staged_nc, staged = temp_path(target), temp_path(out_dir / name, "csv.tmp")
+    old = temp_path(out_dir / name, "old")
     try:
-        write_csv_dir(staged)
-        old = out_dir / f".{name}.{uuid.uuid4().hex}.old"
+        staged_nc.write_bytes(netcdf_bytes(ds))  # encoded in memory: see cge.atomic.write_netcdf_atomic
+        staged.mkdir()
+        for var in ds.data_vars:
+            ds[var].to_dataframe().reset_index().to_csv(staged / f"{var}.csv", index=False)
+        spillover_summary(ds).to_csv(staged / "spillovers.csv", index=False)
         if (out_dir / name).exists():
             os.replace(out_dir / name, old)
         os.replace(staged, out_dir / name)
-        if old.exists():
-            shutil.rmtree(old)
+        os.replace(staged_nc, target)
+    except OSError as exc:
+        if old.exists() and not (out_dir / name).exists():
+            os.replace(old, out_dir / name)
+        raise OutputError(f"cannot write results of '{name}' in '{out_dir}' "
+                          f"({reason(exc)}); previous results are unchanged") from None
     finally:
-        if staged.exists():
-            shutil.rmtree(staged)
-    return write_atomic(out_dir / f"{name}.nc", lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
+        staged_nc.unlink(missing_ok=True)
+        for leftover in (staged, old):
+            if leftover.exists():
+                shutil.rmtree(leftover, ignore_errors=True)
+    return target
 
 
 def run_scenario(scenario: str | Path | Scenario, out_dir: Path | None = None,
@@ -329,6 +334,8 @@ def run_scenario(scenario: str | Path | Scenario, out_dir: Path | None = None,
     """Load, solve and (if ``out_dir``) write one scenario; returns its results (with the
     welfare decomposition and subtotals when ``decompose``)."""
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if out_dir is not None:
+        prepare_output_dir(Path(out_dir))  # refuse an unusable folder before solving
     ds = solve_scenario(sc, backend, decompose=decompose)
     if out_dir is not None:
         write_results(ds, Path(out_dir))

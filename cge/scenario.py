@@ -11,14 +11,13 @@ the allowed values.
 from __future__ import annotations
 
 import json
-import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union
 
-import numpy as np
-import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cge.errors import CGEInputError
 from cge.model.closure import Closure
@@ -27,10 +26,55 @@ from cge.model.overrides import ElasticityOverride
 from cge.model.trade import QuotaSpec
 from cge.policy.spec import PolicySpec
 from cge.resources import scenario_dir
+from cge.yaml_loader import load_yaml, plain_tree
 
-Selector = Union[str, list[str]]
+
+def _non_empty(sel: str | list[str]) -> str | list[str]:
+    if isinstance(sel, list) and not sel:
+        raise ValueError("an empty list selects nothing; name at least one, or 'all'")
+    return sel
+
+
+Selector = Annotated[Union[str, list[str]], AfterValidator(_non_empty)]
 ALL = "all"
 SCENARIO_DIR = scenario_dir()  # the checkout's scenarios/, or the installed copy (cge.resources)
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+# Bounds of every number a shock takes, with the reason (docs/guarantees.md).  Beyond the
+# upper bounds a shock is prohibitive or outside anything the benchmark data can speak to;
+# the solver would spend minutes on it to no purpose.
+RATE_MAX_PCT = 10_000.0
+RATE_WHY = ("at or below -100% the price would not be positive; above 10,000% a tariff or tax is "
+            "prohibitive (for a ban use export_quota with change_pct: -100)")
+POINTS_WHY = "points added to a rate; the rate after the shock must stay in (-100%, 10,000%]"
+OUTPUT_TAX_WHY = ("an output tax of 100% or more leaves producers nothing; a subsidy of 100% or more "
+                  "is outside the model's range")
+QUOTA_MAX_PCT = 10_000.0
+QUOTA_WHY = ("a cut of more than 100% is impossible (-100 is a ban); a quota above 100 times the "
+             "benchmark flow cannot bind")
+ICEBERG_MAX_PCT = 10_000.0
+ICEBERG_WHY = ("a trade cost cannot fall by 100% or more; above 10,000% trade is prohibitive (for a "
+               "ban use export_quota with change_pct: -100)")
+PRODUCTIVITY_MAX_PCT = 1_000.0
+PRODUCTIVITY_WHY = ("a fall of 100% or more leaves no production; a rise above 1,000% (an elevenfold "
+                    "level) is outside any observed change")
+ESUB_CRIT_MAX = 100.0
+FD_SHARE_WHY = "an income share moves by less than 100 points"
+
+
+def bounded(lo: float | None, hi: float | None, why: str, lo_open: bool = True,
+            hi_open: bool = False) -> AfterValidator:
+    """A validator refusing numbers outside (lo, hi] (ends open or closed), with the reason."""
+    def check(v: float) -> float:
+        below = lo is not None and (v <= lo if lo_open else v < lo)
+        above = hi is not None and (v >= hi if hi_open else v > hi)
+        if below or above:
+            left = "-inf" if lo is None else f"{lo:g}"
+            right = "inf" if hi is None else f"{hi:g}"
+            raise ValueError(f"{v:g} is outside {'(' if lo_open else '['}{left}, {right}"
+                             f"{')' if hi_open else ']'}: {why}")
+        return v
+    return AfterValidator(check)
 
 
 class _Shock(BaseModel):
@@ -55,11 +99,16 @@ class _Regional(_Shock):
 
 
 class _RateShock(_Shock):
-    """A rate instrument: set a level, add points, or scale the power (1 + t)."""
+    """A rate instrument: set a level, add points, or scale the power (1 + t).  The level
+    must lie in ``RANGE`` (open at the bottom); so must the rate after the shock, checked
+    when the shock is applied (cge.shocks)."""
 
+    RANGE: ClassVar[tuple] = (-100.0, RATE_MAX_PCT, RATE_WHY, False)  # low, high, reason, high open
     rate_pct: float | None = None
-    add_pct_points: float | None = None
-    scale_power: float | None = Field(default=None, gt=0)
+    add_pct_points: Annotated[float, bounded(-RATE_MAX_PCT, RATE_MAX_PCT, POINTS_WHY, lo_open=False)] | None = None
+    scale_power: Annotated[float, bounded(0.0, 1.0 + RATE_MAX_PCT / 100.0,
+                                          "the power (1 + rate) must stay positive and the rate at "
+                                          "most 10,000%")] | None = None
 
     @model_validator(mode="after")
     def _one_mode(self) -> "_RateShock":
@@ -69,8 +118,12 @@ class _RateShock(_Shock):
                 raise ValueError(f"a tariff table sets the rates; drop {', '.join(given)} (use mode)")
         elif len(given) != 1:
             raise ValueError("give exactly one of rate_pct, add_pct_points, scale_power")
-        if self.rate_pct is not None and self.rate_pct <= -100:
-            raise ValueError(f"rate_pct must be above -100 (got {self.rate_pct})")
+        lo, hi, why, hi_open = self.RANGE
+        if self.rate_pct is not None:
+            try:
+                bounded(lo, hi, why, hi_open=hi_open).func(self.rate_pct)
+            except ValueError as exc:
+                raise ValueError(f"rate_pct {exc}") from None
         return self
 
 
@@ -102,7 +155,7 @@ class ExportQuota(_Bilateral):
     the selected flows' benchmark value (so the size follows the dataset's base year)."""
 
     type: Literal["export_quota"]
-    change_pct: float | None = Field(default=None, ge=-100)
+    change_pct: Annotated[float, bounded(-100.0, QUOTA_MAX_PCT, QUOTA_WHY, lo_open=False)] | None = None
     cut_usd_million: float | None = Field(default=None, gt=0)
     rent_to: RentRecipient = "exporter"
 
@@ -117,13 +170,14 @@ class OutputTax(_RateShock, _Regional):
     """Ad valorem output tax (negative = subsidy) on producers."""
 
     type: Literal["output_tax"]
+    RANGE: ClassVar[tuple] = (-100.0, 100.0, OUTPUT_TAX_WHY, True)
 
 
 class Iceberg(_Bilateral):
     """Non-tariff trade cost: the iceberg factor is multiplied by 1 + change_pct/100."""
 
     type: Literal["iceberg"]
-    change_pct: float = Field(gt=-100)
+    change_pct: Annotated[float, bounded(-100.0, ICEBERG_MAX_PCT, ICEBERG_WHY)]
 
 
 class Productivity(_Regional):
@@ -138,7 +192,7 @@ class Productivity(_Regional):
     order, a sector-wide gain s g), so the size follows the dataset's base year."""
 
     type: Literal["productivity"]
-    change_pct: float = Field(gt=-100)
+    change_pct: Annotated[float, bounded(-100.0, PRODUCTIVITY_MAX_PCT, PRODUCTIVITY_WHY)]
     applies_to: Literal["output", "value_added"] = "output"
     affected_output_usd_million: float | None = Field(default=None, gt=0)
 
@@ -218,15 +272,13 @@ class Rebalancing(_Shock):
 
     type: Literal["rebalancing"]
     regions: Selector
-    change_pct_points: dict[str, float]
+    change_pct_points: dict[str, Annotated[float, bounded(-100.0, 100.0, FD_SHARE_WHY, hi_open=True)]]
 
     @model_validator(mode="after")
     def _balanced(self) -> "Rebalancing":
         vals = list(self.change_pct_points.values())
         if not vals:
             raise ValueError("change_pct_points: name at least two agents, e.g. {hh: 3, inv: -3}")
-        if any(isinstance(v, bool) or not math.isfinite(v) for v in vals):
-            raise ValueError("change_pct_points: every change must be a finite number")
         if abs(sum(vals)) > 1e-9:
             raise ValueError(f"change_pct_points must sum to 0 (they sum to {sum(vals):g}): income "
                              "moves between agents, it is not created")
@@ -272,20 +324,16 @@ class Scenario(BaseModel):
     closure: Closure = Field(default_factory=Closure)
     model: ModelOptions = Field(default_factory=ModelOptions)
     groups: dict[str, list[str]] = Field(default_factory=dict)
-    esub_crit: dict[str, float] = Field(default_factory=dict)
+    esub_crit: dict[str, Annotated[float, bounded(0.0, ESUB_CRIT_MAX, "an elasticity is at least 0 "
+                                                  "(Leontief); above 100 it is numerically perfect "
+                                                  "substitution, not an estimate", lo_open=False)]] = \
+        Field(default_factory=dict)
     shocks: list[Shock] = Field(default_factory=list)
     monitors: list[ShareMonitor] = Field(default_factory=list)
     subtotals: dict[str, list[str]] = Field(default_factory=dict)
     policy: PolicySpec | None = None
     path: Path | None = Field(default=None, exclude=True)
     text: str = Field(default="", exclude=True)
-
-    @model_validator(mode="after")
-    def _crit_range(self) -> "Scenario":
-        for sec, val in self.esub_crit.items():
-            if val < 0:
-                raise ValueError(f"esub_crit.{sec} must be >= 0 (got {val})")
-        return self
 
 
 def _format_validation_error(source: str, err: ValidationError) -> str:
@@ -298,45 +346,64 @@ def _format_validation_error(source: str, err: ValidationError) -> str:
     return lines[0] + more
 
 
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def resolve_scenario_path(name_or_path: str | Path) -> Path:
     """A scenario file path, or the name of a file in ``scenarios/``."""
     p = Path(name_or_path)
     if p.exists():
         return p
     candidate = SCENARIO_DIR / f"{name_or_path}.yaml"
-    if candidate.exists():
+    if p.suffix == "" and candidate.exists():
         return candidate
     names = sorted(f.stem for f in SCENARIO_DIR.glob("*.yaml"))
     raise CGEInputError(f"scenario '{name_or_path}': no such file; built-in scenarios: {', '.join(names)}")
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
-    """Read and validate a scenario YAML file."""
+    """Read and validate a scenario YAML file (strictly: cge.yaml_loader)."""
     path = resolve_scenario_path(name_or_path)
-    text = path.read_text()
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise CGEInputError(f"{path.name}: malformed YAML{where}") from None
+    if path.is_file() and path.suffix not in SCENARIO_SUFFIXES:
+        raise CGEInputError(f"scenario file '{path.name}' must end in .yaml or .yml")
+    raw, text = load_yaml(path, "scenario file")
     if not isinstance(raw, dict):
         raise CGEInputError(f"{path.name}: a scenario must be a YAML mapping with name, description, shocks")
-    try:
-        sc = Scenario.model_validate(raw)
-    except ValidationError as err:
-        raise CGEInputError(_format_validation_error(path.name, err)) from None
+    sc = _validate(raw, path.name)
     if sc.name != path.stem:
         raise CGEInputError(f"{path.name}: field 'name': '{sc.name}' must equal the file name '{path.stem}'")
     return sc.model_copy(update={"path": path.resolve(), "text": text})
 
 
-def scenario_from_dict(raw: dict, source: str = "scenario") -> Scenario:
-    """Validate a scenario given as a dict (for programmatic use and tests)."""
+def _validate(raw: dict, source: str) -> Scenario:
+    """Validate a scenario tree strictly: numbers must be numbers (not text, not true/false),
+    finite (no NaN or infinity anywhere), within their stated bounds."""
     try:
-        return Scenario.model_validate(raw)
+        return Scenario.model_validate(plain_tree(raw, source), strict=True)
     except ValidationError as err:
         raise CGEInputError(_format_validation_error(source, err)) from None
+
+
+def scenario_from_dict(raw: dict, source: str = "scenario") -> Scenario:
+    """Validate a scenario given as a dict (for programmatic use and tests)."""
+    if not isinstance(raw, dict):
+        raise CGEInputError(f"{source}: a scenario must be a mapping with name, description, shocks")
+    return _validate(raw, source)
+
+
+@contextmanager
+def naming_the_scenario(sc: Scenario) -> Iterator[None]:
+    """Prefix a one-line input error raised while the scenario is resolved against its dataset
+    (an unknown region, a self-pair, a bad table row) with the scenario's file name."""
+    try:
+        yield
+    except CGEInputError as exc:
+        source = sc.path.name if sc.path else f"scenario '{sc.name}'"
+        if str(exc).startswith(source):
+            raise
+        raise type(exc)(f"{source}: {exc}") from None
 
 
 def scenario_to_yaml(sc: Scenario) -> str:
@@ -397,24 +464,6 @@ def table_paths(sc: Scenario) -> list[Path]:
     base = sc.path.parent if sc.path else Path.cwd()
     return [(base / s.table).resolve() for s in sc.shocks
             if isinstance(s, ImportTariff) and s.table is not None]
-
-
-def read_tariff_table(path: Path, field: str) -> pd.DataFrame:
-    """Read a tariff table (importer, exporter, sector, rate_pct)."""
-    if not path.exists():
-        raise CGEInputError(f"{field}: tariff table '{path}' does not exist")
-    try:
-        df = pd.read_csv(path, dtype={"importer": str, "exporter": str, "sector": str})
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError):
-        raise CGEInputError(f"{field}: tariff table '{path.name}' is not a readable CSV") from None
-    need = ["importer", "exporter", "sector", "rate_pct"]
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise CGEInputError(f"{field}: tariff table '{path.name}' lacks columns {missing}; "
-                            f"required: {', '.join(need)}")
-    if not np.issubdtype(df["rate_pct"].dtype, np.number) or df["rate_pct"].isna().any():
-        raise CGEInputError(f"{field}: tariff table '{path.name}' column rate_pct must be numbers")
-    return df[need]
 
 
 def split_parents(attrs: dict[str, str]) -> dict[str, str]:

@@ -20,10 +20,12 @@ from cge.model.build import CGEModel
 from cge.model.calibration import ZERO, Benchmark
 from cge.model.instruments import QUOTA_NOT_BINDING
 from cge.model.targets import TargetSpec
-from cge.scenario import (ExportQuota, ExportTax, Iceberg, ImportTariff, OutputTax, Productivity,
-                          Rebalancing, ReciprocityTarget, Scenario, Selection, ShareMonitor, ShareTarget, SubsidyBudget,
-                          read_tariff_table, split_parents, table_paths)
+from cge.scenario import (RATE_MAX_PCT, ExportQuota, ExportTax, Iceberg, ImportTariff, OutputTax,
+                          Productivity, Rebalancing, ReciprocityTarget, Scenario, Selection, ShareMonitor,
+                          ShareTarget, SubsidyBudget, split_parents, table_paths)
+from cge.tariff_table import read_tariff_table
 
+RATE_CEILING = RATE_MAX_PCT / 100.0  # highest tariff or tax rate a shock may produce
 BAN_MIN_ESUB_MM = 1.0  # a ban removes a source from the CES; valid only when sources substitute (> 1)
 LOG_PATH = ("tau", "prod", "prod_va", "endow_fr", "endow_fjs")  # multiplicative instruments: stepped in logs
 POWER_PATH = {"tm": 1.0, "te": 1.0, "to": -1.0}  # rates whose power (1 + t, or 1 - t) is stepped in logs
@@ -139,8 +141,9 @@ class Instruments:
         return self._pos[name].get(member)
 
     def set(self, name: str, member: tuple, rule: Callable[[float], float], where: str,
-            floor: float | None = None) -> None:
-        """Apply ``rule(old) -> new`` to one member; record the change."""
+            floor: float | None = None, ceiling: float | None = None) -> None:
+        """Apply ``rule(old) -> new`` to one member; record the change.  The new value must be
+        finite, above ``floor`` and at most ``ceiling`` (rates: -100% < t <= 10,000%)."""
         k = self.position(name, member)
         if k is None:
             return
@@ -151,6 +154,10 @@ class Instruments:
         if floor is not None and new <= floor:
             raise CGEInputError(f"{where}: resulting {name} on {member} is {new * 100:.1f}%; "
                                 f"it must stay above {floor * 100:.0f}%")
+        if ceiling is not None and new > ceiling:
+            raise CGEInputError(f"{where}: resulting {name} on {member} is {new * 100:.4g}%; at most "
+                                f"{ceiling * 100:,.0f}% (beyond it a rate is prohibitive: for a ban use "
+                                "export_quota with change_pct: -100)")
         self.p[k] = new
         self.record.owners.setdefault(k, set()).add(self.shock)
         entry = self.record.changes.setdefault(name, {})
@@ -177,11 +184,16 @@ def resolve_shocks(cgem: CGEModel, sc: Scenario,
     flows = set(cgem.sets.flows.labels)
     children = split_parents(b.dataset_attrs)
     tables = iter(table_paths(sc))
+    table_use: dict = {}  # table path -> [lines applied by some shock, None]
 
     def bilateral(sel: Selection, s) -> Iterable[tuple[str, str, str]]:  # noqa: ANN001
+        exporters, importers = sel.regions(s.exporters, "exporters"), sel.regions(s.importers, "importers")
+        if not any(e != r for e in exporters for r in importers):
+            raise CGEInputError(f"{sel.where}: exporters and importers select only {exporters[0]}; a "
+                                "region does not import from itself (tax domestic sales with output_tax)")
         for i in sel.sectors(s.sectors, "sectors"):
-            for e in sel.regions(s.exporters, "exporters"):
-                for r in sel.regions(s.importers, "importers"):
+            for e in exporters:
+                for r in importers:
                     if (i, e, r) in flows:
                         yield (i, e, r)
 
@@ -199,15 +211,17 @@ def resolve_shocks(cgem: CGEModel, sc: Scenario,
                 ins.record.warnings.append(f"{where}: its selectors name no flow with benchmark trade; "
                                            "it has no effect")
         if isinstance(s, ImportTariff) and s.table is not None:
-            _apply_table(ins, next(tables), s.mode, sel, s, children, flows, where)
+            path = next(tables)
+            used = _apply_table(ins, path, s.mode, sel, s, children, flows, where)
+            table_use.setdefault(path, [set(), None])[0].update(used)
         elif isinstance(s, ImportTariff):
             rule = _rate_rule(s)
             for idx in bilateral(sel, s):
-                ins.set("tm", idx, rule, where, floor=-1.0)
+                ins.set("tm", idx, rule, where, floor=-1.0, ceiling=RATE_CEILING)
         elif isinstance(s, ExportTax):
             rule = _rate_rule(s)
             for idx in bilateral(sel, s):
-                ins.set("te", idx, rule, where, floor=-1.0)
+                ins.set("te", idx, rule, where, floor=-1.0, ceiling=RATE_CEILING)
         elif isinstance(s, ExportQuota):
             change_pct = s.change_pct if s.change_pct is not None else _cut_pct(b, list(bilateral(sel, s)), s, where)
             for idx in bilateral(sel, s):
@@ -243,7 +257,51 @@ def resolve_shocks(cgem: CGEModel, sc: Scenario,
         elif isinstance(s, SubsidyBudget):
             for idx, rate in subsidy_budget_rates(b, sel, s, where).items():
                 ins.set("to", idx, lambda old, rate=rate: old - rate, where, floor=-1.0)
+    _check_bans(ins, cgem)
+    for path, (used, _) in table_use.items():
+        lines = [n for n in read_tariff_table(path, "table").line if n not in used]
+        if lines:
+            shown = ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
+            ins.record.warnings.append(
+                f"table {path.name}: {len(lines)} row(s) (lines {shown}) fall outside the importers, "
+                "exporters and sectors of every shock that uses the table; they are not applied")
     return ins.p, ins.record
+
+
+def _check_bans(ins: Instruments, cgem: CGEModel) -> None:
+    """Refuse bans that leave no equilibrium of the model, before any solve: every source of a
+    good's imports banned (the import nest needs one source), every export of a region banned
+    while its fixed trade balance is a surplus (it could not be earned), every import banned
+    while it is a deficit (it could not be spent)."""
+    pos = ins.position
+    banned = {f for f in cgem.sets.flows.labels if ins.p[pos("avail", f)] == 0.0}
+    if not banned:
+        return
+    flows = cgem.sets.flows.labels
+    sources: dict[tuple[str, str], list[tuple]] = {}
+    for f in flows:
+        sources.setdefault((f[0], f[2]), []).append(f)
+    for (i, r), fs in sources.items():
+        if all(f in banned for f in fs):
+            raise CGEInputError(f"no economic equilibrium of the model: the bans remove every source of "
+                                f"{i} imports into {r} (from {', '.join(f[1] for f in fs)}), and the "
+                                "Armington import nest needs at least one; lift one ban or cut by less "
+                                "than 100% (change_pct above -100)")
+    if cgem.closure.trade_balance not in ("world_prices", "numeraire", "zero"):
+        return
+    tb = {lab[0]: float(ins.p[pos("tb", lab)]) for lab in cgem.parameters.blocks["tb"]}
+    for r in cgem.benchmark.regions:
+        out = [f for f in flows if f[1] == r]
+        into = [f for f in flows if f[2] == r]
+        if out and all(f in banned for f in out) and tb[r] >= 0 and not all(f in banned for f in into):
+            raise CGEInputError(f"no economic equilibrium: every export of {r} is banned, so it earns "
+                                f"nothing abroad, yet the closure fixes its trade balance at "
+                                f"{tb[r]:,.0f} (a surplus or balance, USD million at world prices): its "
+                                "imports would have to be zero or negative")
+        if into and all(f in banned for f in into) and tb[r] <= 0 and not all(f in banned for f in out):
+            raise CGEInputError(f"no economic equilibrium: every import of {r} is banned, yet the closure "
+                                f"fixes its trade balance at {tb[r]:,.0f} (a deficit or balance, USD "
+                                "million at world prices): its exports would have to be zero or negative")
 
 
 def _cut_pct(b: Benchmark, flows: list[tuple[str, str, str]], s: ExportQuota, where: str) -> float:
@@ -314,12 +372,15 @@ def _rebalance(ins: Instruments, b: Benchmark, sel: Selection, s: Rebalancing, w
 
 
 def _apply_table(ins: Instruments, path, mode: str, sel: Selection, shock,  # noqa: ANN001
-                 children: dict[str, str], flows: set, where: str) -> None:
+                 children: dict[str, str], flows: set, where: str) -> set[int]:
     """Apply a tariff table; a row for a parent sector also covers sectors split from it.
+    Returns the file lines of the rows applied.
 
     The shock's own selectors (``importers``, ``exporters``, ``sectors``) choose which rows
     apply, so one table can feed several named shocks (e.g. one for each side of a tariff
-    war); a shock whose selectors match no row of its table is refused."""
+    war); a shock whose selectors match no row of its table is refused.  A row naming a
+    group covers its members' flows except a region's imports from itself; a row that
+    covers only such pairs is refused, and so are two rows that set the same flow."""
     df = read_tariff_table(path, f"{where}.table")
     kids: dict[str, list[str]] = {}
     for child, parent in children.items():
@@ -327,21 +388,32 @@ def _apply_table(ins: Instruments, path, mode: str, sel: Selection, shock,  # no
     keep_imp = set(sel.regions(shock.importers, "importers"))
     keep_exp = set(sel.regions(shock.exporters, "exporters"))
     keep_sec = set(sel.sectors(shock.sectors, "sectors"))
-    applied = 0
+    applied: set[int] = set()
+    set_by: dict[tuple[str, str, str], int] = {}
     for row in df.itertuples(index=False):
-        imp = [r for r in sel.regions(row.importer, f"table {path.name} importer") if r in keep_imp]
-        exp = [r for r in sel.regions(row.exporter, f"table {path.name} exporter") if r in keep_exp]
+        at = f"{where}.table: line {row.line} of {path.name}"
+        imp_all = sel.regions(row.importer, f"table {path.name} importer")
+        exp_all = sel.regions(row.exporter, f"table {path.name} exporter")
+        if not any(e != r for e in exp_all for r in imp_all):
+            raise CGEInputError(f"{at}: importer {row.importer} and exporter {row.exporter} cover only "
+                                "a region's imports from itself; domestic sales are not trade")
+        imp = [r for r in imp_all if r in keep_imp]
+        exp = [r for r in exp_all if r in keep_exp]
         secs = sel.sectors(row.sector, f"table {path.name} sector")
         secs = [c for c in secs + [c for sct in secs for c in kids.get(sct, [])] if
                 c in keep_sec or children.get(c) in keep_sec]
         if not (imp and exp and secs):
             continue
-        applied += 1
+        applied.add(row.line)
         rate = float(row.rate_pct) / 100.0
         rule = (lambda old, rate=rate: rate) if mode == "rate_pct" else (lambda old, rate=rate: old + rate)
         hits = [(i, e, r) for i in secs for e in exp for r in imp if (i, e, r) in flows]
         for idx in hits:
-            ins.set("tm", idx, rule, where, floor=-1.0)
+            if idx in set_by:
+                raise CGEInputError(f"{at}: flow {idx} is already set by line {set_by[idx]}; each flow "
+                                    "may be set by one row of a table")
+            set_by[idx] = row.line
+            ins.set("tm", idx, rule, where, floor=-1.0, ceiling=RATE_CEILING)
         if not hits:
             ins.record.warnings.append(
                 f"{where}: table {path.name} row ({row.importer}, {row.exporter}, {row.sector}) names "
@@ -349,6 +421,7 @@ def _apply_table(ins: Instruments, path, mode: str, sel: Selection, shock,  # no
     if not applied:
         raise CGEInputError(f"{where}: no row of table {path.name} falls within the shock's importers, "
                             "exporters and sectors")
+    return applied
 
 
 @dataclass

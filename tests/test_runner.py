@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import cge.runner as runner
-from cge.errors import CGEInputError
+from cge.errors import OutputError, CGEInputError
 from cge.runner import load_results, run_scenario, write_results
 from cge.scenario import scenario_from_dict
 
@@ -53,7 +53,7 @@ def test_failed_write_leaves_previous_results_untouched(tmp_path, monkeypatch):
     def broken(self, *args, **kwargs):
         raise OSError("disk full")
     monkeypatch.setattr(type(ds), "to_netcdf", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="disk full"):
         write_results(ds, tmp_path)
     assert (tmp_path / "atomic.nc").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["atomic", "atomic.nc"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cge.errors import CGEInputError
 from cge.runner import get_model
 from cge.scenario import scenario_from_dict
 from cge.shocks import resolve_shocks
@@ -73,22 +74,19 @@ def test_quota_path_steps_from_the_benchmark_flow_in_logs():
     assert np.array_equal(path(1.0), p)
 
 
-def test_table_rows_and_selectors_without_base_trade_are_reported(tmp_path):
-    """A tariff-table row whose flows have no benchmark trade, and a shock whose selectors name
-    none, are kept as warnings in the results (they change nothing)."""
+def test_table_rows_on_imports_from_itself_are_refused(tmp_path):
+    """A tariff-table row on a region's imports from itself names no trade flow: refused with
+    its line (it was once a warning; a silently ineffective row hides a mistake)."""
     from cge.runner import run_scenario
+    from cge.scenario import load_scenario
 
     table = tmp_path / "t.csv"
     table.write_text("importer,exporter,sector,rate_pct\nUSA,CHN,MAN,30\nUSA,USA,MAN,30\n")
     (tmp_path / "w.yaml").write_text(
         "name: w\ndescription: warnings\ndataset: tiny\nshocks:\n"
         f"  - type: import_tariff\n    table: {table.name}\n    mode: rate_pct\n")
-    import json
-
-    from cge.scenario import load_scenario
-    ds = run_scenario(load_scenario(tmp_path / "w.yaml"))
-    warnings = json.loads(ds.attrs["warnings"])
-    assert len(warnings) == 1 and "(USA, USA, MAN)" in warnings[0]
+    with pytest.raises(CGEInputError, match="line 3: importer and exporter are both USA"):
+        run_scenario(load_scenario(tmp_path / "w.yaml"))
 
 
 def test_rebalancing_moves_the_consumption_share_by_exactly_the_stated_amount():

@@ -67,11 +67,17 @@ def dataset_path(name_or_path: str | Path) -> Path:
 
 
 def load_dataset(name_or_path: str | Path = "default") -> xr.Dataset:
-    """Load a base dataset fully into memory (the file is closed on return)."""
+    """Load a base dataset fully into memory (the file is closed on return); a file that is
+    not a NetCDF dataset, a results file, or one without the schema's variables is refused in
+    one line (cge.data.validate.validate_structure)."""
+    from cge.data.validate import validate_structure
+
     path = dataset_path(name_or_path)
     try:
         with xr.open_dataset(path, engine="h5netcdf") as ds:
-            return ds.load()
-    except (OSError, ValueError) as exc:
+            ds = ds.load()
+    except Exception as exc:  # noqa: BLE001 (h5py raises OSError, KeyError, RuntimeError, ... on damage)
         raise CGEInputError(f"dataset file {path} is not a readable NetCDF file "
-                            f"({type(exc).__name__})") from None
+                            f"({type(exc).__name__}: damaged or not a dataset)") from None
+    validate_structure(ds, f"dataset file {path.name}")
+    return ds

@@ -3,7 +3,11 @@
 Each identity is one small function ``check_<identity>(ds, tol) -> Violation | None`` that
 reports the largest violation with its coordinates, in absolute and relative terms,
 and how many cells violate it.  :func:`validate_dataset` raises a one-line
-:class:`CGEInputError` naming the first identity that fails.
+:class:`CGEInputError` naming the first identity that fails.  Before any identity, a file
+written by ``cge run`` (a results file) is recognised as such (:func:`refuse_results_file`),
+and every value must be finite (:func:`check_finite`): NaN would pass every comparison.
+Runs validate their dataset in full before any model is built (cge.runner); ``cge data
+summary`` needs the structure only (:func:`validate_structure`).
 
 A cell violates ``lhs = rhs`` when ``|lhs - rhs| > rtol * max(|lhs|, |rhs|) + atol``.
 """
@@ -108,6 +112,44 @@ def check_optional_fields(ds: xr.Dataset, tol: Tolerance) -> Violation | None:
             k = int(np.argmax(~np.isfinite(values) | (values < 0)))
             return Violation("optional fields", f"optional fields violated: {field.name}"
                              f"({_where(da, k)}) = {values.flat[k]!r}, must be a finite number >= 0")
+    return None
+
+
+RESULTS_MARKERS = ("scenario_name", "input_hash")  # attributes every results file carries
+
+
+def is_results_file(ds: xr.Dataset) -> bool:
+    """True for a file written by ``cge run`` or ``cge batch`` rather than ``cge data build``."""
+    return any(k in ds.attrs for k in RESULTS_MARKERS) or "scenario" in ds.dims
+
+
+def refuse_results_file(ds: xr.Dataset, source: str) -> None:
+    """A one-line error when a results file is given where a base dataset is expected."""
+    if is_results_file(ds):
+        name = ds.attrs.get("scenario_name", "")
+        of = f" of scenario '{name}'" if name else ""
+        raise CGEInputError(f"{source} is a results file{of} (written by cge run or cge batch), not a base "
+                            "dataset; give a dataset built by cge data build (default, tiny, full, critical)")
+
+
+def validate_structure(ds: xr.Dataset, source: str) -> None:
+    """Refuse a results file and a dataset without the schema's variables, dims and units."""
+    refuse_results_file(ds, source)
+    found = check_structure(ds, Tolerance())
+    if found:
+        raise CGEInputError(f"{source}: {found.message}")
+
+
+def check_finite(ds: xr.Dataset, tol: Tolerance) -> Violation | None:
+    """Every value of every schema variable is a finite number (no NaN, no infinity)."""
+    for field in FIELDS:
+        vals = np.asarray(ds[field.name].values, float)
+        bad = ~np.isfinite(vals)
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            return Violation("finite values", f"finite values violated: {field.name}("
+                             f"{_where(ds[field.name], k)}) = {vals.flat[k]} ({int(bad.sum())} "
+                             "non-finite cells)", int(bad.sum()))
     return None
 
 
@@ -271,6 +313,7 @@ def check_labels(ds: xr.Dataset, tol: Tolerance) -> Violation | None:
 CHECKS: tuple[Callable[[xr.Dataset, Tolerance], Violation | None], ...] = (
     check_structure,
     check_optional_fields,
+    check_finite,
     check_non_negative,
     check_tariff_rate_range,
     check_trade_diagonal,
@@ -287,21 +330,26 @@ CHECKS: tuple[Callable[[xr.Dataset, Tolerance], Violation | None], ...] = (
 
 
 def check_dataset(ds: xr.Dataset, rtol: float = RTOL, atol: float = ATOL) -> list[Violation]:
-    """Run every check; a structural failure stops the rest (they need the structure)."""
+    """Run every check; a structural or non-finite failure stops the rest (they need the
+    structure, and NaN passes every comparison)."""
     tol = Tolerance(rtol, atol)
-    found = check_structure(ds, tol)
-    if found:
-        return [found]
-    return [v for check in CHECKS[1:] if (v := check(ds, tol)) is not None]
+    for first in CHECKS[:3]:   # structure, optional fields, finite values
+        found = first(ds, tol)
+        if found:
+            return [found]
+    return [v for check in CHECKS[3:] if (v := check(ds, tol)) is not None]
 
 
-def validate_dataset(ds: xr.Dataset, rtol: float = RTOL, atol: float = ATOL) -> None:
-    """Raise a one-line :class:`CGEInputError` for the first identity the dataset violates."""
+def validate_dataset(ds: xr.Dataset, rtol: float = RTOL, atol: float = ATOL,
+                     source: str | None = None) -> None:
+    """Raise a one-line :class:`CGEInputError` for the first identity the dataset violates
+    (``source`` names the file in the message; default the dataset's title)."""
+    where = source or f"base dataset {ds.attrs.get('title', '')!r}"
+    refuse_results_file(ds, where)
     violations = check_dataset(ds, rtol, atol)
     if violations:
         more = f" (and {len(violations) - 1} more identities fail)" if len(violations) > 1 else ""
-        raise CGEInputError(f"base dataset {ds.attrs.get('title', '')!r}: "
-                            f"{violations[0].message}{more}")
+        raise CGEInputError(f"{where}: {violations[0].message}{more}")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ recorded in the results' provenance.
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 from typing import Literal
@@ -100,10 +101,11 @@ def apply_overrides(b: Benchmark, overrides: list[ElasticityOverride], where: st
 
 def overrides_from_csv(path: Path) -> list[ElasticityOverride]:
     """Overrides from a CSV table: columns ``sector``, optional ``region``, and parameters."""
-    if not path.is_file():
-        raise CGEInputError(f"elasticities: file '{path}' does not exist")
+    from cge.yaml_loader import MAX_TABLE_BYTES, read_text_input
+
+    text = read_text_input(path, "elasticities: file", MAX_TABLE_BYTES)  # a file, readable, UTF-8
     try:
-        df = pd.read_csv(path, dtype={"sector": str, "region": str})
+        df = pd.read_csv(io.StringIO(text), dtype={"sector": str, "region": str})
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError):
         raise CGEInputError(f"elasticities: '{path.name}' is not a readable CSV") from None
     params = [c for c in df.columns if c in OVERRIDABLE]

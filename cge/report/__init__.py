@@ -36,9 +36,9 @@ def open_results(path: Path) -> xr.Dataset:
     try:
         with xr.open_dataset(path, engine="h5netcdf") as ds:
             ds = ds.load()
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 (h5py raises OSError, KeyError, RuntimeError, ... on damage)
         raise CGEInputError(f"results file {path} is not a readable NetCDF file "
-                            f"({type(exc).__name__})") from None
+                            f"({type(exc).__name__}: damaged or not NetCDF)") from None
     missing = [v for v in REQUIRED_VARIABLES if v not in ds]
     if missing:
         raise CGEInputError(f"results file {path} lacks the variables {', '.join(missing)} "

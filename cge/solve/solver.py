@@ -13,6 +13,7 @@ equation it sits in.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from cge.solve.newton import solve_newton
 BACKENDS = ("auto", "newton", "cyipopt", "casadi", "pyomo")
 DEFAULT_BACKEND = "auto"
 IPOPT_FALLBACK_LIMIT = 3000  # unknowns: above this an Ipopt KKT factorisation takes minutes
+IPOPT_FALLBACK_ITERATIONS = 600  # all Ipopt steps of the fallback path together: a solve that
+                                 # has not converged by then is reported, not left running
 DEFAULT_TOLERANCE = 1e-8
 Path = Callable[[float], np.ndarray]
 
@@ -47,11 +50,15 @@ class SolveReport:
     phases: list[dict] = field(default_factory=list)
 
     def as_attrs(self) -> dict[str, object]:
-        """Flat attributes for a results Dataset."""
+        """Flat attributes for a results Dataset; ``solver_path`` lists every attempt (the
+        direct solve and each continuation step: where on the path, iterations, status)."""
+        path = [{"phase": ph["phase"], "iterations": int(ph["iterations"]), "status": str(ph["status"]),
+                 "seconds": round(float(ph["seconds"]), 4)} for ph in self.phases]
         return {"solver_backend": self.backend, "solver_status": self.status,
                 "solver_iterations": self.iterations, "max_residual": self.max_residual,
                 "worst_equation": self.worst_equation, "walras_residual": self.walras_residual,
-                "solve_seconds": self.seconds, "continuation_steps": self.continuation_steps}
+                "solve_seconds": self.seconds, "continuation_steps": self.continuation_steps,
+                "solver_path": json.dumps(path)}
 
 
 class Solver:
@@ -137,14 +144,16 @@ class Solver:
         """Step along the path from the last solution; shrink the step after a failure, grow
         it after a success."""
         phases: list[dict] = []
-        x, t, dt, steps = self.x.copy(), 0.0, 0.25, 0
+        x, t, dt, steps, spent = self.x.copy(), 0.0, 0.25, 0, 0
+        budget = IPOPT_FALLBACK_ITERATIONS if backend == "cyipopt" else np.inf
         res, ok, resid, row = BackendResult(x, "not started", 0, 0.0), False, np.inf, 0
-        while t < 1.0 and steps < self.max_steps:
+        while t < 1.0 and steps < self.max_steps and spent < budget:
             t_next = min(1.0, t + dt)
             p = path(t_next)
             res = self._call(x, p, backend)
             ok, resid, row = self._ok(res, p)
             steps += 1
+            spent += res.iterations
             phases.append({"phase": f"continuation t={t_next:.4g}" + (f" ({backend})" if backend else ""),
                            "iterations": res.iterations,
                            "seconds": res.seconds, "status": res.status})
