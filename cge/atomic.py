@@ -87,22 +87,26 @@ def prepare_output_dir(folder: Path, field: str = "--out") -> Path:
     return folder
 
 
-def write_netcdf_atomic(target: Path, ds) -> Path:  # noqa: ANN001 (an xarray Dataset)
-    """Write a Dataset as NetCDF atomically.  It is encoded in memory first and the bytes are
-    written by Python: HDF5 writing straight to a full disk can crash the process when it
-    closes the damaged file, a Python write fails cleanly with ENOSPC."""
-    data = netcdf_bytes(ds)
+def write_netcdf_atomic(target: Path, ds, encoding: dict | None = None) -> Path:  # noqa: ANN001
+    """Write a Dataset as NetCDF atomically, sealed with its checksum (cge.integrity).  It is
+    encoded in memory first and the bytes are written by Python: HDF5 writing straight to a
+    full disk can crash the process when it closes the damaged file, a Python write fails
+    cleanly with ENOSPC."""
+    data = netcdf_bytes(ds, encoding)
     return write_atomic(target, lambda tmp: tmp.write_bytes(data))
 
 
-def netcdf_bytes(ds) -> bytes:  # noqa: ANN001 (an xarray Dataset)
-    """The NetCDF-4 encoding of a Dataset (h5netcdf), in memory.  The synchronous scheduler
+def netcdf_bytes(ds, encoding: dict | None = None) -> bytes:  # noqa: ANN001 (an xarray Dataset)
+    """The NetCDF-4 encoding of a Dataset (h5netcdf), in memory, sealed with its SHA-256
+    (cge.integrity: readers check it before HDF5 parses the file).  The synchronous scheduler
     keeps xarray from asking a Dask cluster for a write lock on an in-memory target (inside a
     batch worker that request fails)."""
     import dask
 
+    from cge.integrity import seal
+
     with dask.config.set(scheduler="synchronous"):
-        return bytes(ds.to_netcdf(engine="h5netcdf"))
+        return seal(bytes(ds.to_netcdf(engine="h5netcdf", encoding=encoding)))
 
 
 def write_atomic(target: Path, write: Callable[[Path], None]) -> Path:

@@ -46,6 +46,7 @@ import xarray as xr
 
 from cge.atomic import prepare_output_dir, write_atomic, write_netcdf_atomic
 from cge.errors import BatchInterrupted, CGEError, CGEInputError, OutputError
+from cge.integrity import check_sealed, open_netcdf
 
 SCENARIO = "scenario"
 SCENARIO_SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
@@ -162,9 +163,10 @@ def solved_hash(result_file: Path) -> str | None:
     if not result_file.is_file():
         return None
     try:
+        check_sealed(result_file, "result file")   # a damaged file is re-solved, never parsed
         with xr.open_dataset(result_file, engine="h5netcdf") as ds:
             value = ds.attrs.get("input_hash")
-    except (OSError, ValueError):
+    except (OSError, ValueError, CGEInputError):
         return None
     return None if value is None else str(value)
 
@@ -375,8 +377,7 @@ def _name(item: Any) -> str:
 
 def _load(path: Path) -> xr.Dataset:
     """Read a result file fully into memory and close it."""
-    with xr.open_dataset(path, engine="h5netcdf") as ds:
-        return ds.load()
+    return open_netcdf(path, "result file")
 
 
 def write_manifest(path: Path, outcomes: Iterable[ScenarioOutcome], batch_file: Path | None,

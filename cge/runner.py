@@ -27,6 +27,7 @@ from cge.atomic import netcdf_bytes, prepare_output_dir, reason, temp_path
 from cge.data.datasets import DATASET_FILES, dataset_path, load_dataset
 from cge.data.validate import validate_dataset
 from cge.errors import OutputError, SolveError
+from cge.integrity import open_netcdf
 from cge.model.build import CGEModel, build_model
 from cge.model.calibration import ZERO, Benchmark, calibrate
 from cge.model.trade import QuotaSpec
@@ -344,5 +345,4 @@ def run_scenario(scenario: str | Path | Scenario, out_dir: Path | None = None,
 
 def load_results(path: str | Path) -> xr.Dataset:
     """Open a results NetCDF file written by :func:`write_results`."""
-    with xr.open_dataset(path, engine="h5netcdf") as ds:
-        return ds.load()
+    return open_netcdf(Path(path), "results file")

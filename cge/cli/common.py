@@ -21,7 +21,7 @@ from cge.api import Backend as _Backend
 from cge.errors import CGEError
 
 EXIT_CODES = {0: "success", 1: "some scenarios of a batch failed", 2: "bad input (file, field, value)",
-              3: "the solver did not converge"}
+              3: "the solver did not converge", 130: "interrupted (Ctrl-C, SIGINT or SIGTERM); finished results kept"}
 
 
 def choices(name: str, values: tuple[str, ...]) -> type[Enum]:

@@ -28,7 +28,7 @@ import pandas as pd
 import xarray as xr
 
 import cge
-from cge.atomic import write_atomic
+from cge.atomic import write_netcdf_atomic
 from cge.data import elasticities, tariffs
 from cge.data.aggregate import aggregate, country_trade
 from cge.data.clean import CleanTable, clean_table
@@ -211,7 +211,7 @@ def write_dataset(ds: xr.Dataset, path: Path) -> Path:
     for var in ds.variables.values():
         var.encoding = {}
     encoding = {v: {"zlib": True, "complevel": 6} for v in ds.data_vars}
-    return write_atomic(Path(path), lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf", encoding=encoding))
+    return write_netcdf_atomic(Path(path), ds, encoding)
 
 
 def build(mapping: str | Path = "default", year: int | None = None, data_dir: Path | None = None,

@@ -16,6 +16,7 @@ from pathlib import Path
 import xarray as xr
 
 from cge.errors import CGEInputError
+from cge.integrity import check_sealed
 from cge.resources import dataset_dirs
 
 
@@ -73,6 +74,7 @@ def load_dataset(name_or_path: str | Path = "default") -> xr.Dataset:
     from cge.data.validate import validate_structure
 
     path = dataset_path(name_or_path)
+    check_sealed(path, "dataset file")   # a damaged file is refused before HDF5 parses it
     try:
         with xr.open_dataset(path, engine="h5netcdf") as ds:
             ds = ds.load()

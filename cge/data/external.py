@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from cge.atomic import write_atomic
+from cge.atomic import write_netcdf_atomic
 from cge.data.schema import FIELDS
 from cge.data.validate import validate_dataset
 
@@ -87,4 +87,4 @@ def write_dataset(ds: xr.Dataset, path: Path) -> Path:
     """Validate, then write ``path`` atomically (an existing file is replaced only on success)."""
     validate_dataset(ds)
     encoding = {v: {"zlib": True, "complevel": 6} for v in ds.data_vars}
-    return write_atomic(Path(path), lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf", encoding=encoding))
+    return write_netcdf_atomic(Path(path), ds, encoding)

@@ -50,6 +50,7 @@ from cge.data.build import write_dataset
 from cge.data.schema import (COMMODITY, EXPORTER, FACTOR, FD, FIELDS,
                              IMPORTER, REGION, SECTOR)
 from cge.errors import CGEInputError
+from cge.integrity import open_netcdf
 from cge.resources import calibration_dir
 
 SHARE_TOL = 1e-6
@@ -556,8 +557,7 @@ def build_critical_dataset(default_path: str | Path, out_path: str | Path,
     if not default_path.is_file():
         raise CGEInputError(f"default dataset {default_path}: file not found "
                             f"(build it first with `cge data build`)")
-    with xr.open_dataset(default_path, engine="h5netcdf") as src:
-        base = src.load()
+    base = open_netcdf(default_path, "dataset file")
     start = time.perf_counter()
     ds = apply_splits(base, [Path(splits_dir) / f for f in CRITICAL_SPLITS])
     seconds = time.perf_counter() - start

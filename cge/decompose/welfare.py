@@ -83,7 +83,7 @@ def utility_rate(cgem: CGEModel, v: SimpleNamespace, q: SimpleNamespace) -> Tang
 def welfare_rates(cgem: CGEModel, x: np.ndarray, p: np.ndarray, dx: np.ndarray, dp: np.ndarray,
                   cpi_base: np.ndarray) -> WelfareRates:
     """Every component's rate of change at (x, p) moving in direction (dx, dp)."""
-    s, _b = cgem.sets, cgem.benchmark
+    s = cgem.sets
     nr, ns = s.nr, s.ns
     v, q, e = tangent_state(cgem, x, p, dx, dp)
     t, tr = e.trade, cgem.trade

@@ -84,7 +84,7 @@ def _members(name: str, mask: np.ndarray, axes: tuple[str, ...], order: tuple[in
 
 def build_sets(b: Benchmark, specific_factors: set[str]) -> ModelSets:
     """Index sets of the benchmark; ``specific_factors`` are sector-specific in this run."""
-    _ns, nr = len(b.sectors), len(b.regions)
+    nr = len(b.regions)
     R, S = b.regions, b.sectors
     yj, yj_of = _members("YJ", b.output > ZERO, ("j", "r"), (1, 0), (S, R))
     mi, mi_of = _members("MI", b.imports > ZERO, ("i", "r"), (0, 1), (S, R))

@@ -18,6 +18,7 @@ import xarray as xr
 
 from cge.batch import split_scenarios
 from cge.errors import CGEInputError
+from cge.integrity import check_sealed
 from cge.report.combine import DEFAULT_INTERVAL, INTERVALS, REGION_DIMS, combine_results
 
 #: Variables the comparison tables and charts read; a results file must hold them all.
@@ -33,6 +34,7 @@ def open_results(path: Path) -> xr.Dataset:
     path = Path(path)
     if not path.is_file():
         raise CGEInputError(f"results file {path} does not exist")
+    check_sealed(path, "results file")
     try:
         with xr.open_dataset(path, engine="h5netcdf") as ds:
             ds = ds.load()

@@ -24,7 +24,7 @@ from typing import Any, Callable
 import numpy as np
 import xarray as xr
 
-from cge.atomic import write_atomic
+from cge.atomic import write_netcdf_atomic
 from cge.errors import CGEInputError
 from cge.scenario import Scenario, load_scenario
 from cge.sensitivity.sampling import SAMPLERS, monte_carlo, quadrature, standardised
@@ -187,4 +187,4 @@ def write_ssa(stats: xr.Dataset, out_dir: Path) -> Path:
     ds = stats.copy()
     ds.attrs = {k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in ds.attrs.items()}
     path = ssa_file(out_dir, str(ds.attrs.get("scenario_name", "scenario")))
-    return write_atomic(path, lambda tmp: ds.to_netcdf(tmp, engine="h5netcdf"))
+    return write_netcdf_atomic(path, ds)
