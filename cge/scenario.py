@@ -347,11 +347,6 @@ def _format_validation_error(source: str, err: ValidationError) -> str:
     return lines[0] + more
 
 
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 def resolve_scenario_path(name_or_path: str | Path) -> Path:
     """A scenario file path, or the name of a file in ``scenarios/``."""
     p = Path(name_or_path)

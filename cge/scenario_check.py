@@ -119,6 +119,9 @@ def _message(root: type[BaseModel], err: dict) -> str:
         return f"'{got}' is not allowed; allowed: {allowed}"
     if kind == "missing":
         return "required field is missing"
+    if kind in ("float_type", "int_type"):
+        shown = repr(got) if len(repr(got)) <= 40 else repr(got)[:37] + "..."
+        return f"must be a number, got {shown}"
     msg = err["msg"].removeprefix("Value error, ")
     if kind != "value_error" and "input" in err and not isinstance(got, (dict, list)):
         msg += f" (got {got!r})"
@@ -197,7 +200,8 @@ def _dataset_lines(source: str, raw: dict, base: Path | None) -> list[str]:
     from types import SimpleNamespace
 
     from cge.runner import _dataset, resolve_dataset_path
-    from cge.scenario import Selection, read_tariff_table
+    from cge.scenario import Selection
+    from cge.tariff_table import read_tariff_table
 
     name = raw.get("dataset", "default")
     if not isinstance(name, str):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cge.errors import CGEInputError
+from cge.errors import CGEInputError, SolveError
 from cge.model.algebra import values
 from cge.runner import get_model, run_scenario
 from cge.scenario import SCENARIO_DIR, load_scenario, scenario_from_dict
@@ -101,13 +101,12 @@ def test_rebalancing_moves_chinas_consumption_share_by_exactly_ten_points():
     assert float(ds.tot_pct.sel(region="CHN")) > 0   # China's export prices rise as it invests less
 
 
-@pytest.mark.parametrize("name", ["reciprocal_derisking_bown_2026", "reciprocal_derisking_bown_2026_export_controls"])
-def test_bown_40_percent_caps_hold_at_the_solution(name):
+def test_bown_40_percent_caps_hold_at_the_solution():
     """Both reciprocal caps bind at 40% at the solution, from benchmark shares above the cap (the
     partners' share of China's chip-input imports, 79.6% on the 2023 base -- Bown's figure 2
     says 89% -- and China's share of the partners' rare-earth and magnet use), and each
-    instrument is positive (a tariff, or a binding export quota)."""
-    ds = run_scenario(name)
+    instrument is positive (a tariff)."""
+    ds = run_scenario("reciprocal_derisking_bown_2026")
     share = ds.target_share_pct.to_series()
     bench = ds.target_benchmark_share_pct.to_series()
     assert share.to_numpy() == pytest.approx([40.0, 40.0], abs=1e-8)
@@ -116,14 +115,30 @@ def test_bown_40_percent_caps_hold_at_the_solution(name):
 
 
 @pytest.mark.slow
-def test_bown_cap_holds_when_partners_subsidise_rare_earths():
-    """With the partners' production subsidy chosen by the optimiser, China's share of their
-    REE and MAG use is at most 40% (binding) and the chip cap still holds."""
-    ds = run_scenario("reciprocal_derisking_bown_2026_subsidies")
-    shares = ds.monitor_share_pct.to_series()
-    assert shares["china_share_of_partner_ree_mag_use"] == pytest.approx(40.0, abs=1e-5)
-    assert shares["us_partners_share_of_china_chip_imports"] == pytest.approx(40.0, abs=1e-8)
-    assert float(ds.policy_instrument_pct.max()) < 0   # a subsidy
+def test_bown_rare_earth_cap_by_chinas_own_licences_is_refused_but_holds_with_importer_rent():
+    """Shares are values at world prices. When China's licensed exporters keep the quota rent it
+    is part of the world price of China's remaining rare earths and magnets, and with
+    Leontief rare-earth use and resource-bound supply outside China (docs/critical_inputs.md)
+    no equilibrium brings China's value share of the partners' use to 40%: the run is refused
+    in one line naming the target. The same quota with the rent held by the importers (the
+    world price then excludes the wedge) meets the cap."""
+    with pytest.raises(SolveError) as err:
+        run_scenario("reciprocal_derisking_bown_2026_export_controls")
+    assert "china_share_of_partner_ree_mag_use" in str(err.value) and "\n" not in str(err.value)
+    sc = load_scenario("reciprocal_derisking_bown_2026_export_controls")
+    rare = sc.shocks[1].model_copy(update={"rent_to": "importer"})
+    ds = run_scenario(sc.model_copy(update={"shocks": [rare]}))
+    assert float(ds.target_share_pct.sel(target="china_share_of_partner_ree_mag_use")) == pytest.approx(40.0, abs=1e-8)
+
+
+@pytest.mark.slow
+def test_bown_rare_earth_cap_cannot_be_bought_with_subsidies():
+    """Partners' production subsidies (up to 95% of output) on REE and MAG cannot bring China's
+    share of their use to 40%: REE output outside China is bound by its deposits (a
+    natural-resource factor with supply elasticity 0.05) and every magnet made outside China
+    needs rare earths in fixed proportion, most of them Chinese. Refused in one line."""
+    with pytest.raises(CGEInputError, match="no instrument values within the bounds meet the share constraints"):
+        run_scenario("reciprocal_derisking_bown_2026_subsidies")
 
 
 def test_licensed_productivity_gain_scales_with_the_affected_output():
@@ -190,7 +205,7 @@ def test_bad_resolved_input_is_one_line(shock, message):
 
 @pytest.mark.parametrize("shock,message", [
     ({"type": "productivity", "regions": "USA", "sectors": "ELE", "change_pct": -120},
-     "field 'shocks.0.change_pct': Input should be greater than -100"),
+     "field 'shocks.0.change_pct': -120 is outside (-100"),
     ({"type": "subsidy_budget", "regions": "CHN", "pct_of_gdp": -1, "intensity": {"MET": 1}},
      "field 'shocks.0.pct_of_gdp'"),
     ({"type": "subsidy_budget", "regions": "CHN", "pct_of_gdp": 4.4, "intensity": {"MET": -1}},

@@ -43,149 +43,21 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from cge.data.build import write_dataset
 from cge.data.schema import (COMMODITY, EXPORTER, FACTOR, FD, FIELDS,
                              IMPORTER, REGION, SECTOR)
+from cge.data.split_spec import DEFAULT, OTHER, SplitSpec, load_split_spec
+from cge.data.split_structure import (add_resource_factor, set_cost_shares, set_elasticities,
+                                      shift_input_purchases)
 from cge.errors import CGEInputError
 from cge.integrity import open_netcdf
 from cge.resources import calibration_dir
 
-SHARE_TOL = 1e-6
-OTHER = "other"      # key for "all regions not listed", spread pro rata to the parent
-DEFAULT = "default"  # key for the share applied to regions not listed
+__all__ = ["SplitSpec", "load_split_spec", "split_sector", "apply_splits",
+           "allocate_within_bounds", "build_critical_dataset", "SPLITS_DIR", "CRITICAL_SPLITS"]
 
 _DIM_ORDER = {f.name: f.dims for f in FIELDS}
-
-
-# --------------------------------------------------------------------------- spec
-def _check_shares(name: str, shares: dict[str, float], must_sum_to_one: bool) -> None:
-    for key, value in shares.items():
-        if not 0.0 <= value <= 1.0:
-            raise ValueError(f"{name}.{key} = {value} is outside [0, 1]")
-    if must_sum_to_one and abs(sum(shares.values()) - 1.0) > SHARE_TOL:
-        raise ValueError(f"{name} sums to {sum(shares.values()):.6g}, must sum to 1 "
-                         f"(use the key '{OTHER}' for the unlisted regions)")
-
-
-class OutputSpec(BaseModel):
-    """Size of the new sector: world value and shares of world output by region,
-    or shares of the parent's output by region (key ``default`` for the rest)."""
-
-    model_config = ConfigDict(extra="forbid")
-    world_usd_m: float | None = None
-    region_shares: dict[str, float] | None = None
-    share_of_parent: dict[str, float] | None = None
-
-    @model_validator(mode="after")
-    def _one_form(self) -> "OutputSpec":
-        by_world = self.world_usd_m is not None and self.region_shares is not None
-        if by_world == (self.share_of_parent is not None):
-            raise ValueError("give either world_usd_m with region_shares, or share_of_parent")
-        if by_world:
-            if self.world_usd_m <= 0:
-                raise ValueError("world_usd_m must be positive")
-            _check_shares("region_shares", self.region_shares, must_sum_to_one=True)
-        else:
-            _check_shares("share_of_parent", self.share_of_parent, must_sum_to_one=False)
-            if DEFAULT not in self.share_of_parent:
-                raise ValueError(f"share_of_parent needs a '{DEFAULT}' share for unlisted regions")
-        return self
-
-
-class TradeSpec(BaseModel):
-    """Trade pattern of the new good; anything omitted is proportional to the parent."""
-
-    model_config = ConfigDict(extra="forbid")
-    world_exports_usd_m: float | None = None
-    exporter_shares: dict[str, float] | None = None
-    importer_shares: dict[str, float] | None = None
-
-    @model_validator(mode="after")
-    def _shares(self) -> "TradeSpec":
-        if self.world_exports_usd_m is not None and self.world_exports_usd_m <= 0:
-            raise ValueError("world_exports_usd_m must be positive")
-        for name in ("exporter_shares", "importer_shares"):
-            shares = getattr(self, name)
-            if shares is not None:
-                _check_shares(name, shares, must_sum_to_one=True)
-        return self
-
-
-class UseSpec(BaseModel):
-    """How much of a user's purchases of the parent good is the new good.
-
-    Exactly one of: ``share_of_parent_use`` (fraction of the user's use of the
-    parent good), ``cost_share`` (fraction of the user's gross output),
-    ``world_usd_m`` (world purchases of the new good by this user, spread over
-    regions in proportion to the user's use of the parent good).  ``by_region``
-    overrides the first two forms region by region."""
-
-    model_config = ConfigDict(extra="forbid")
-    share_of_parent_use: float | None = None
-    cost_share: float | None = None
-    world_usd_m: float | None = None
-    by_region: dict[str, float] | None = None
-    source: str
-
-    @model_validator(mode="after")
-    def _one_form(self) -> "UseSpec":
-        forms = [f for f in ("share_of_parent_use", "cost_share", "world_usd_m")
-                 if getattr(self, f) is not None]
-        if len(forms) != 1:
-            raise ValueError("give exactly one of share_of_parent_use, cost_share, world_usd_m")
-        if self.world_usd_m is not None:
-            if self.world_usd_m < 0:
-                raise ValueError("world_usd_m must be non-negative")
-            if self.by_region:
-                raise ValueError("by_region cannot be combined with world_usd_m")
-        else:
-            _check_shares(forms[0], {"all": getattr(self, forms[0])}, must_sum_to_one=False)
-            _check_shares("by_region", self.by_region or {}, must_sum_to_one=False)
-        return self
-
-
-class SplitSpec(BaseModel):
-    """Definition of one split: new sector, parent, and what is known about it."""
-
-    model_config = ConfigDict(extra="forbid")
-    new: str
-    parent: str
-    name: str
-    description: str
-    output: OutputSpec
-    trade: TradeSpec = TradeSpec()
-    uses: dict[str, UseSpec] = {}
-    residual_users: list[str] | None = None
-    sources: list[str]
-
-    @field_validator("new")
-    @classmethod
-    def _code(cls, value: str) -> str:
-        if not value.isalnum() or not value.isupper():
-            raise ValueError(f"'{value}' must be an upper-case alphanumeric code")
-        return value
-
-
-def load_split_spec(path: str | Path) -> SplitSpec:
-    """Read and validate one split definition; bad input -> one-line CGEInputError."""
-    path = Path(path)
-    if not path.is_file():
-        raise CGEInputError(f"split definition {path}: file not found")
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise CGEInputError(f"split definition {path.name}: malformed YAML "
-                            f"({str(exc).splitlines()[0]})") from None
-    try:
-        return SplitSpec.model_validate(raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        msg = err["msg"].removeprefix("Value error, ")
-        raise CGEInputError(f"split definition {path.name}: {loc}: {msg}") from None
 
 
 # ------------------------------------------------------------------ allocation
@@ -250,6 +122,9 @@ def _check_codes(ds: xr.Dataset, spec: SplitSpec) -> None:
     if spec.new in sectors:
         raise CGEInputError(f"{tag}: new: sector '{spec.new}' already exists in the dataset")
     users = sectors + [spec.new] + agents
+    for good in spec.costs:
+        if good not in sectors:
+            raise CGEInputError(f"{tag}: costs.{good}: unknown sector; allowed: {' '.join(sectors)}")
     for field, keys in (("uses", list(spec.uses)), ("residual_users", spec.residual_users or [])):
         for key in keys:
             if key not in users:
@@ -260,7 +135,8 @@ def _check_codes(ds: xr.Dataset, spec: SplitSpec) -> None:
         ("output.share_of_parent", spec.output.share_of_parent, {DEFAULT}),
         ("trade.exporter_shares", spec.trade.exporter_shares, {OTHER}),
         ("trade.importer_shares", spec.trade.importer_shares, {OTHER}),
-    ] + [(f"uses.{k}.by_region", u.by_region, set()) for k, u in spec.uses.items()]
+    ] + [(f"uses.{k}.by_region", u.by_region, set()) for k, u in spec.uses.items()] + [
+        (f"costs.{k}.by_region", c.by_region, set()) for k, c in spec.costs.items()]
     for field, mapping, extra in region_maps:
         for key in mapping or {}:
             if key not in regions and key not in extra:
@@ -329,6 +205,9 @@ def split_sector(ds: xr.Dataset, spec: SplitSpec) -> xr.Dataset:
         da = out[name].copy()
         da.loc[{COMMODITY: n}] = 0.0   # the new good's row is filled in step 4
         out[name] = da
+    set_elasticities(out, spec)
+    if spec.costs:
+        adjust["cost_shares_moved_usd_m"] = set_cost_shares(out, spec)
 
     # 3. trade
     trade_p = ds["trade"].sel({SECTOR: p}).transpose(EXPORTER, IMPORTER).values.astype(float)
@@ -352,6 +231,9 @@ def split_sector(ds: xr.Dataset, spec: SplitSpec) -> xr.Dataset:
             np.abs(trade_n.sum(axis=0) - imp_target).sum() / (2 * world_x))
     m_n = trade_n.sum(axis=0)
     dom_n = y_n - e_n
+    moved = _adjust_user_costs(out, spec, dom_n, m_n)
+    if moved:
+        adjust["user_costs_moved_usd_m"] = moved
 
     # 4-5. uses of the new good
     sectors_new = [str(x) for x in out[SECTOR].values]
@@ -434,10 +316,13 @@ def split_sector(ds: xr.Dataset, spec: SplitSpec) -> xr.Dataset:
     out["tariff_revenue"] = revenue.transpose(*_DIM_ORDER["tariff_revenue"])
 
     adjust["tariff_reattribution_usd_m"] = _reattribute_tariffs(out)
+    if spec.resource is not None:
+        out, adjust["resource_income_usd_m"] = add_resource_factor(out, spec)
 
     for name in ds.data_vars:
         out[name].attrs = dict(ds[name].attrs)
-    out.attrs = dict(ds.attrs)
+    out.attrs = dict(ds.attrs) | {k: out.attrs[k] for k in ("elasticity_sources", "factor_mobility")
+                                  if k in out.attrs}
     parents = json.loads(ds.attrs.get("split_parents", "{}"))
     parents[n] = p
     out.attrs["split_parents"] = json.dumps(parents)
@@ -446,6 +331,32 @@ def split_sector(ds: xr.Dataset, spec: SplitSpec) -> xr.Dataset:
                    "definition": spec.model_dump(exclude_none=True), "adjustments": adjust})
     out.attrs["splits"] = json.dumps(splits)
     return out
+
+
+def _adjust_user_costs(out: xr.Dataset, spec: SplitSpec, dom_n: np.ndarray,
+                       m_n: np.ndarray) -> dict[str, float]:
+    """For users named with ``adjust_user_costs``: raise their purchases of the parent good by
+    the new good's cost share of their output (domestic and imported at the new good's
+    mix in each region), paid for by their other inputs; their own parent takes the opposite
+    change (:func:`cge.data.split_structure.shift_input_purchases`)."""
+    parents = json.loads(out.attrs.get("split_parents", "{}"))
+    regions = [str(r) for r in out[REGION].values]
+    moved = {}
+    for user, use in spec.uses.items():
+        if not use.adjust_user_costs:
+            continue
+        if user not in parents:
+            raise CGEInputError(f"split {spec.new}: uses.{user}.adjust_user_costs: {user} is not a "
+                                f"split sector, so no parent can take the opposite change")
+        share = np.array([(use.by_region or {}).get(r, use.cost_share) for r in regions])
+        target = share * out["output"].sel({SECTOR: user}).transpose(REGION).values
+        absorption = dom_n + m_n
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dom_share = np.where(absorption > 0, dom_n / absorption, 0.0)
+        moved[user] = shift_input_purchases(out, user, parents[user], spec.parent,
+                                            target * dom_share, target * (1.0 - dom_share),
+                                            f"split {spec.new}: uses.{user}.adjust_user_costs")
+    return moved
 
 
 def _allocate_with_fallback(total: float, target: np.ndarray, parent_use: np.ndarray,

@@ -35,7 +35,7 @@ from cge.solve.compile import CompiledModel, residual_norm
 from cge.solve.quiet import solver_output_to_stderr
 
 IPOPT = {"tol": 1e-9, "constr_viol_tol": 1e-10, "mu_strategy": "adaptive", "max_iter": 500,
-         "print_level": 0}
+         "print_level": 0, "sb": "yes"}
 # From a feasible start (an equilibrium), Ipopt is first run warm-started with a small barrier, so
 # it stays near the start and climbs the objective's own slope: started with a large barrier, an
 # interior-point method can wander onto a plateau where a prohibitive instrument has choked

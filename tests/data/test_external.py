@@ -81,7 +81,7 @@ def test_bad_dataset_is_refused_in_one_line_naming_it(tmp_path, ds, change, mess
     scenario = tmp_path / "s.yaml"
     scenario.write_text("name: s\ndescription: test\ndataset: bad.nc\nelasticities: synthetic\nshocks: []\n")
     res = runner.invoke(app, ["run", str(scenario), "--out", str(tmp_path / "out")])
-    assert res.exit_code == 2 and res.output.startswith("error: base dataset") and res.output.count("\n") == 1
+    assert res.exit_code == 2 and res.output.startswith("error: s.yaml: dataset file bad.nc: ") and res.output.count("\n") == 1
 
 
 def test_validate_reports_every_identity_with_the_largest_violation(tmp_path, ds):

@@ -285,3 +285,132 @@ def test_built_critical_dataset_keeps_full_sector_codes(tmp_path):
     build_critical_dataset(dataset_path("default"), out)
     with xr.open_dataset(out, engine="h5netcdf") as ds:
         assert "SEMI" in [str(s) for s in ds["sector"].values]
+
+
+# ------------------------------------------------ own cost structure, resource factor, elasticities
+def _chain(base: xr.Dataset, **ree_overrides) -> tuple[xr.Dataset, xr.Dataset]:
+    """A magnet-like sector out of ELE, then a rare-earth-like sector out of CHM whose magnet
+    user must hold a 40% cost share (its own cost structure, ``adjust_user_costs``)."""
+    mag = spec(new="MAG", output={"world_usd_m": 8.0, "region_shares": {"CHN": 0.6, "other": 0.4}},
+               trade={"world_exports_usd_m": 3.0, "exporter_shares": {"CHN": 0.9, "other": 0.1}},
+               uses={})
+    first = split_sector(base, mag)
+    raw = {"new": "REE", "parent": "CHM", "name": "rare earths", "description": "test",
+           "output": {"world_usd_m": 12.0, "region_shares": {"CHN": 0.9, "other": 0.1}},
+           "trade": {"world_exports_usd_m": 5.0, "exporter_shares": {"CHN": 0.9, "other": 0.1}},
+           "uses": {"MAG": {"cost_share": 0.4, "adjust_user_costs": True, "source": "test"}},
+           "sources": ["test"]}
+    raw.update(ree_overrides)
+    return first, split_sector(first, SplitSpec.model_validate(raw))
+
+
+def _cost_share(ds: xr.Dataset, good: str, user: str) -> np.ndarray:
+    use = (ds["int_dom"] + ds["int_imp"]).sel(commodity=good, sector=user)
+    return (use / ds["output"].sel(sector=user)).values
+
+
+def test_user_takes_its_own_cost_structure(base):
+    """A user named with adjust_user_costs buys the new good for exactly its cost share (here
+    40%, where the inherited coefficient allows only a few percent); its parent takes the
+    opposite change, so parent + user still equal the old parent column cell by cell, and
+    every identity holds."""
+    first, ds = _chain(base)
+    validate_dataset(ds)
+    np.testing.assert_allclose(_cost_share(ds, "REE", "MAG"), 0.4, rtol=1e-9)
+    assert _cost_share(first, "CHM", "MAG").max() < 0.1
+    for name in ("int_dom", "int_imp"):
+        old = first[name].sel(sector=["ELE", "MAG"]).sum("sector")
+        new = ds[name].sel(sector=["ELE", "MAG"]).sum("sector")
+        new = new.sel(commodity=[c for c in new.commodity.values if c != "REE"]).copy()
+        new.loc[{"commodity": "CHM"}] += ds[name].sel(commodity="REE", sector=["ELE", "MAG"]).sum("sector")
+        xr.testing.assert_allclose(new, old.sel(commodity=new.commodity), rtol=1e-9)
+    va = lambda d: d["factor_income"].sum("factor").sel(sector=["ELE", "MAG"]).sum("sector")
+    np.testing.assert_allclose(va(ds).values, va(first).values, rtol=1e-2)   # up to tariff re-attribution
+    assert json.loads(ds.attrs["splits"])[-1]["adjustments"]["user_costs_moved_usd_m"]["MAG"] > 0
+
+
+def test_new_sector_cost_shares(base):
+    """``costs`` gives the new sector its own input shares (share of gross output); the rest of
+    its column is scaled, the parent takes the difference, the dataset stays balanced."""
+    ds = split_sector(base, spec(costs={"MET": {"cost_share": 0.05, "by_region": {"USA": 0.08},
+                                               "source": "test"}}))
+    validate_dataset(ds)
+    share = _cost_share(ds, "MET", "NEW")
+    np.testing.assert_allclose(share, [0.08, 0.05, 0.05, 0.05], rtol=1e-9)
+    for name in ("int_dom", "int_imp", "factor_income"):
+        both = ds[name].sel(sector=["ELE", "NEW"]).sum("sector")
+        if name != "factor_income":
+            both = both.sel(commodity=["MIN", "CHM", "MET", "TRN", "OSV"])
+        ref = split_sector(base, spec())[name].sel(sector=["ELE", "NEW"]).sum("sector")
+        ref = ref.sel(commodity=both.commodity) if name != "factor_income" else ref
+        xr.testing.assert_allclose(both, ref, rtol=1e-6)
+
+
+def test_resource_factor_is_carved_out_of_value_added(base):
+    """A resource factor takes its share of the new sector's value added in every region, the
+    other factors shrink pro rata (value added unchanged), and its supply elasticity and
+    sector-specific mobility are recorded for the model."""
+    res = {"factor": "NRS", "share_of_value_added": 0.4, "supply_elasticity": 0.05, "source": "test"}
+    plain, ds = split_sector(base, spec()), split_sector(base, spec(resource=res))
+    validate_dataset(ds)
+    fi = ds["factor_income"]
+    assert list(fi.factor.values) == ["LAB", "CAP", "NRS"]
+    np.testing.assert_allclose((fi.sel(factor="NRS", sector="NEW") / fi.sel(sector="NEW").sum("factor")).values,
+                               0.4, rtol=1e-12)
+    xr.testing.assert_allclose(fi.sum("factor"), plain["factor_income"].sum("factor"), rtol=1e-12)
+    assert float(fi.sel(factor="NRS").drop_sel(sector="NEW").sum()) == 0.0
+    np.testing.assert_allclose(ds["factor_supply_elasticity"].sel(factor="NRS").values, 0.05)
+    np.testing.assert_allclose(ds["factor_supply_elasticity"].sel(factor=["LAB", "CAP"]).values, 0.0)
+    assert json.loads(ds.attrs["factor_mobility"]) == {"NRS": "sector_specific"}
+
+
+def test_resource_factor_when_the_parent_has_one(base):
+    """When the dataset already has the factor (here in the parent), the new sector's share is
+    still the specified one and nothing else changes; a different supply elasticity for the
+    same factor is a one-line error (the model holds one per factor and region)."""
+    res = {"factor": "NRS", "share_of_value_added": 0.3, "supply_elasticity": 0.05, "source": "t"}
+    withnrs = split_sector(base, spec(new="AAA", parent="MIN", output={"world_usd_m": 10.0,
+                                      "region_shares": {"CHN": 0.5, "other": 0.5}}, uses={},
+                                      trade={}, resource=res))
+    parent_share = withnrs["factor_income"].sel(factor="NRS", sector="AAA").sum()
+    ds = split_sector(withnrs, spec(parent="AAA", output={"share_of_parent": {"default": 0.5}},
+                                    trade={}, uses={}, resource=dict(res, share_of_value_added=0.6)))
+    validate_dataset(ds)
+    fi = ds["factor_income"]
+    np.testing.assert_allclose((fi.sel(factor="NRS", sector="NEW") / fi.sel(sector="NEW").sum("factor")).values,
+                               0.6, rtol=1e-12)
+    assert float(parent_share) > 0
+    with pytest.raises(CGEInputError, match=r"supply_elasticity 0\.2 differs") as err:
+        split_sector(withnrs, spec(resource=dict(res, supply_elasticity=0.2)))
+    assert "\n" not in str(err.value)
+
+
+def test_own_elasticities(base):
+    """The new sector's own elasticities replace the parent's in the named set; an unknown set
+    is a one-line error."""
+    ds = split_sector(base, spec(elasticities={"gtap": {"esub_mm": 1.45, "esub_va": 0.2, "source": "t"}}))
+    assert float(ds["esub_mm"].sel(sector="NEW", elasticity_set="gtap")) == 1.45
+    assert float(ds["esub_va"].sel(sector="NEW", elasticity_set="gtap")) == 0.2
+    assert float(ds["esub_dm"].sel(sector="NEW", elasticity_set="gtap")) == \
+        float(base["esub_dm"].sel(sector="ELE", elasticity_set="gtap"))
+    with pytest.raises(CGEInputError, match=r"elasticities\.xyz: unknown elasticity set"):
+        split_sector(base, spec(elasticities={"xyz": {"esub_mm": 2.0, "source": "t"}}))
+
+
+def test_bad_structure_options_fail_in_one_line(base, tmp_path):
+    """Cost shares that leave nothing for value added, an unknown input, adjust_user_costs on a
+    user that is not a split sector, or without a cost share: one-line errors naming them."""
+    raw = _raw()
+    raw["costs"] = {"MET": {"cost_share": 0.6, "source": "t"}, "CHM": {"cost_share": 0.5, "source": "t"}}
+    with pytest.raises(CGEInputError, match=r"costs: cost shares sum to 1\.1") as err:
+        load_split_spec(_write(tmp_path, raw))
+    assert "\n" not in str(err.value)
+    raw = _raw()
+    raw["uses"]["TRN"]["adjust_user_costs"] = True
+    with pytest.raises(CGEInputError, match=r"adjust_user_costs needs the cost_share form"):
+        load_split_spec(_write(tmp_path, raw))
+    with pytest.raises(CGEInputError, match=r"costs\.CAR: unknown sector"):
+        split_sector(base, spec(costs={"CAR": {"cost_share": 0.1, "source": "t"}}))
+    with pytest.raises(CGEInputError, match=r"uses\.TRN\.adjust_user_costs: TRN is not a split sector") as err:
+        split_sector(base, spec(uses={"TRN": {"cost_share": 0.01, "adjust_user_costs": True, "source": "t"}}))
+    assert "\n" not in str(err.value)
