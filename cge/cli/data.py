@@ -115,7 +115,7 @@ def validate(
     from cge.data.validate import identity_report
 
     with user_errors():
-        ds = load_dataset(dataset)
+        ds = load_dataset(dataset, structure=False)
         results = identity_report(ds, rtol, atol)
     width = max(len(r.identity) for r in results)
     for r in results:
