@@ -110,9 +110,13 @@ def _rates(cgem, solver, base_terms, cpi_base, x, p, dp, masks) -> PointRates:  
                            p - FD_STEP * dp_g)
         for name, (_, arr) in up.items():
             group_res.setdefault(name, []).append((arr - dn[name][1]) / (2 * FD_STEP))
+    if not masks.shape[0]:  # no subtotal groups (e.g. a scenario whose instruments the optimiser sets)
+        shapes = result_arrays(cgem, base_terms, state_terms(cgem, State(x, p)), p)
+        group_res = {name: np.zeros((0,) + np.shape(arr)) for name, (_, arr) in shapes.items()}
     return PointRates(x=x, dev=total.dev, components=total.components, by_sector=total.by_sector,
-                      trade=total.trade, group_components=np.array(group_comp),
-                      group_results={k: np.array(v) for k, v in group_res.items()},
+                      trade=total.trade,
+                      group_components=np.array(group_comp).reshape((len(masks),) + total.components.shape),
+                      group_results={k: np.asarray(v) for k, v in group_res.items()},
                       identity_residual=float(np.abs(total.identity_residual).max()))
 
 

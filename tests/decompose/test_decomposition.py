@@ -156,3 +156,12 @@ def test_shocks_of_two_groups_on_one_instrument_are_refused():
     with pytest.raises(CGEInputError) as err:
         solve_scenario(scenario(shocks=shocks, groups={"A": ["a"], "B": ["b"]}), decompose=True)
     assert "tm[" in str(err.value) and "one group" in str(err.value)
+
+
+def test_a_scenario_without_shocks_decomposes_to_zero_with_no_subtotals():
+    """No shocks (as in a scenario whose instruments only the optimiser sets): no subtotal
+    groups, every component zero -- not a failure (it was a traceback)."""
+    ds = solve_scenario(scenario_from_dict({"name": "none", "description": "no shocks", "dataset": "tiny",
+                                            "shocks": []}), decompose=True)
+    assert ds.sizes["subtotal"] == 0
+    assert np.abs(ds.ev_component_usd_million.values).max() == 0.0
