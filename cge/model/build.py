@@ -172,11 +172,14 @@ class CGEModel:
                     r = b.regions[bad[0]]
                     prices = [x[var.position("pf", k)] for k in var.blocks["pf"] if k[1] == r]
                     low = min(prices, default=1.0)
+                    sl, labels = self.parameters.slice("prod"), self.parameters.blocks["prod"]
+                    fell = any(lab[-1] == r and p[sl][k] < self.p0[sl][k] for k, lab in enumerate(labels))
+                    why = (" (value added vanishes when output-augmenting productivity falls by more "
+                           "than the value-added share; a value_added productivity shock has no such "
+                           "limit)") if fell else ""
                     return (f"{text} would be {vals[bad[0]]:.3g} times its benchmark: "
-                            + (f"its factor prices fall to {low:.3g} of the benchmark (value added "
-                               "vanishes when output-augmenting productivity falls by more than the "
-                               "value-added share; a value_added productivity shock has no such "
-                               "limit) and " if low < 0.1 else "")
+                            + (f"its factor prices fall to {low:.3g} of the benchmark{why} and "
+                               if low < 0.1 else "")
                             + "its fixed trade-balance transfer exceeds what is left to spend")
                 reason = {
                           "pf": "value added cannot be positive: after the shock its sectors cannot cover "

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from pathlib import Path
 from typing import Sequence
 
@@ -45,6 +46,8 @@ NOTE_FONTSIZE = 7.0
 EDITABLE_FONTS = {"svg.fonttype": "none", "pdf.fonttype": 42, "ps.fonttype": 42}
 #: Heat maps with more cells than this are drawn without numbers in the cells.
 MAX_ANNOTATED_CELLS = 400
+ROW_LABEL_CHARS = 40   # heat-map row labels (scenario titles) wrap at this many characters
+LEGEND_LABEL_CHARS = 45   # and legend entries of the welfare bars at this many
 DIVERGING_CMAP = "RdBu"
 #: Outlier fence on |value|: Q3 + FENCE x IQR.
 FENCE = 3.0
@@ -143,8 +146,13 @@ def welfare_chart(ds: xr.Dataset) -> Figure:
     label = titles(ds)
     ev = ds["ev_pct_income"].transpose("region", SCENARIO)
     regions = [str(r) for r in ev["region"].values]
-    width = min(max(7.0, 0.3 * len(regions) * max(len(names), 2) ** 0.5 + 3.5), 16)
-    fig, ax = _with_note(width, 4.4, note_text(ds, short=True))
+    # every bar about 0.06 inch wide (so many scenarios widen the plot), and the legend, with its
+    # labels wrapped, beside it in one or two columns
+    ncols = 1 if len(names) <= 12 else 2
+    legend_width = ncols * (0.065 * LEGEND_LABEL_CHARS + 0.6)
+    plot_width = max(5.0, 0.06 * len(regions) * len(names) + 0.15 * len(regions) + 1.2)
+    width = min(plot_width + legend_width, 30)
+    fig, ax = _with_note(width, 4.4 + 0.1 * max(0, len(names) / ncols - 12), note_text(ds, short=True))
     step = 0.84 / len(names)
     x = np.arange(len(regions))
     colours = palette(len(names))
@@ -156,17 +164,19 @@ def welfare_chart(ds: xr.Dataset) -> Figure:
             lo = interval.sel({SCENARIO: name, "bound": "lo"}).values
             hi = interval.sel({SCENARIO: name, "bound": "hi"}).values
             err = np.vstack([values - lo, hi - values])
-        ax.bar(x - 0.42 + step * (k + 0.5), values, width=step, label=label[name], color=colours[k],
+        ax.bar(x - 0.42 + step * (k + 0.5), values, width=step,
+               label=textwrap.fill(label[name], LEGEND_LABEL_CHARS), color=colours[k],
                yerr=err, error_kw={"elinewidth": 0.8, "capsize": 1.5, "ecolor": "0.15"})
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_xticks(x, regions, rotation=0 if len(regions) <= 15 else 90)
+    crowded = max(map(len, regions), default=0) * 0.09 > (width - legend_width - 1.2) / max(len(regions), 1)
+    ax.set_xticks(x, regions, rotation=90 if crowded else 0)
     ax.set_xlim(-0.6, len(regions) - 0.4)
     ax.set_ylabel(f"EV ({units(ds, 'ev_pct_income')})")
     ax.set_title("Welfare by region (equivalent variation)")
     ax.grid(axis="y", linewidth=0.4, alpha=0.6)
     ax.set_axisbelow(True)
     ax.legend(title="scenario", fontsize=7.5, title_fontsize=8, frameon=False, loc="upper left",
-              bbox_to_anchor=(1.01, 1.0), ncols=1 if len(names) <= 16 else 2)
+              bbox_to_anchor=(1.01, 1.0), ncols=ncols)
     return fig
 
 
@@ -174,7 +184,12 @@ def _heatmap(values: np.ndarray, rows: Sequence[str], cols: Sequence[str], *, ti
              row_label: str, col_label: str, colorbar_label: str, note: str) -> Figure:
     """A zero-centred diverging heat map with significant-digit labels; outliers clipped
     to the end colours and marked."""
-    width = min(max(6.5, 0.5 * len(cols) + 3.0), 18)
+    # long row labels (scenario titles) are wrapped and get their own width, so that the cells
+    # keep theirs: about 0.07 inch per character at the tick font size
+    rows = [textwrap.fill(str(r), ROW_LABEL_CHARS) for r in rows]
+    lines = [len(r.split("\n")) for r in rows]
+    label_width = 0.07 * max((len(part) for r in rows for part in r.split("\n")), default=0) + 0.3
+    width = min(max(6.5, 0.55 * len(cols) + 2.5 + label_width), 24)
     limit, clipped = colour_limit(values)
     finite = np.abs(values[np.isfinite(values)])
     largest = float(finite.max()) if finite.size else 1.0
@@ -190,10 +205,11 @@ def _heatmap(values: np.ndarray, rows: Sequence[str], cols: Sequence[str], *, ti
         norm = Normalize(-limit, limit, clip=False)
         if clipped:
             note = f"Cells marked with a triangle lie beyond the colour scale (+/-{significant(limit)}). " + note
-    fig, ax = _with_note(width, min(max(3.8, 0.4 * len(rows) + 1.8), 14), note)
+    fig, ax = _with_note(width, min(max(3.8, 0.4 * len(rows) + 0.16 * (sum(lines) - len(rows)) + 1.8), 16),
+                         note)
     cmap = colormaps[DIVERGING_CMAP].with_extremes(bad="0.85")
     image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, norm=norm, aspect="auto")
-    horizontal = max(map(len, cols), default=0) * len(cols) <= 9 * (width - 3)
+    horizontal = max(map(len, cols), default=0) * len(cols) <= 9 * (width - 3 - label_width)
     ax.set_xticks(np.arange(len(cols)), cols, rotation=0 if horizontal else 90)
     ax.set_yticks(np.arange(len(rows)), rows)
     ax.set_xlabel(col_label)
