@@ -25,7 +25,11 @@ from cge.cli import app
 from cge.errors import CGEInputError, OutputError
 from tests.conftest import write_tariff_scenario
 
-CGE = [sys.executable, "-c", "from cge.cli import app; app()"]
+# The child gets Python's own SIGINT handler: a test runner started in the background of a
+# non-interactive shell inherits SIGINT ignored (POSIX shells ignore it for background jobs),
+# and the batch would then never see the Ctrl-C this test sends.
+CGE = [sys.executable, "-c",
+       "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); from cge.cli import app; app()"]
 # 20 scenarios, so that a signal sent when the first result appears finds the batch still running
 # (with 6 tiny ones a loaded machine sometimes finished them all before the signal arrived)
 POINTS = {f"t{p:02d}": p for p in range(3, 63, 3)}
