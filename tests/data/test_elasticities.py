@@ -25,6 +25,9 @@ from cge.data.hs_weights import hs6_trade_weights, weights_for_codes
 from cge.data.tariffs import WIOD_INDUSTRIES
 from cge.errors import CGEInputError
 
+# these tests read the raw files in ../shared/data: skipped where they are absent
+pytestmark = pytest.mark.usefixtures("raw_available")
+
 ROOT = Path(__file__).resolve().parents[2]
 MAPPING = {"AGR": ["c1"], "MAN": [f"c{k}" for k in range(2, 17)],
            "SRV": [f"c{k}" for k in range(17, 36)]}

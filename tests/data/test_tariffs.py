@@ -17,6 +17,9 @@ from cge.data.tariffs import (
 )
 from cge.errors import CGEInputError
 
+# these tests read the raw files in ../shared/data: skipped where they are absent
+pytestmark = pytest.mark.usefixtures("raw_available")
+
 IDENTITY_SECTORS = {k: [k] for k in WIOD_INDUSTRIES}
 IDENTITY_REGIONS = {c: [c] for c in WIOD_COUNTRIES}
 
