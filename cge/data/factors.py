@@ -26,6 +26,7 @@ from cge.data.clean import CleanTable
 from cge.data.mapping import Mapping
 from cge.data.schema import FACTOR, REGION, SECTOR
 from cge.data.wiod import repo_root
+from cge.data.csv_tables import read_table_csv
 from cge.errors import CGEInputError
 
 FACTORS: tuple[str, ...] = ("LAB", "CAP")
@@ -40,12 +41,8 @@ def factor_shares_file() -> Path:
 def load_labour_shares(path: Path | None = None) -> pd.DataFrame:
     """Read and check the labour-share table: shares in [0, 1], every row with a source."""
     path = Path(path) if path is not None else factor_shares_file()
-    if not path.is_file():
-        raise CGEInputError(f"factor-share file not found: {path}")
-    table = pd.read_csv(path, dtype={"country": str, "industry": str})
-    needed = {"country", "industry", "labour_share", "source"}
-    if not needed <= set(table.columns):
-        raise CGEInputError(f"factor-share file {path}: needs columns {', '.join(sorted(needed))}")
+    table = read_table_csv(path, "factor-share file", {"country", "industry", "labour_share", "source"},
+                           dtype={"country": str, "industry": str})
     bad = table[(table.labour_share < 0) | (table.labour_share > 1) | table.labour_share.isna()]
     if len(bad):
         row = bad.iloc[0]

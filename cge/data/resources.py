@@ -35,6 +35,7 @@ import pandas as pd
 
 from cge.data.region_split import Economies
 from cge.data.wiod import raw_data_dir, repo_root
+from cge.data.csv_tables import read_table_csv
 from cge.errors import CGEInputError
 
 FACTORS_2023: tuple[str, ...] = ("LAB", "CAP", "LND", "NRS")
@@ -123,12 +124,8 @@ def factor_shares(codes: tuple[str, ...], industries: tuple[str, ...], labour: n
 def load_factor_supply(path: Path | None = None) -> pd.DataFrame:
     """The supply-elasticity table: elasticities >= 0 with a source, one (factor, *) row each."""
     path = Path(path) if path is not None else factor_supply_file()
-    if not path.is_file():
-        raise CGEInputError(f"factor supply file not found: {path}")
-    table = pd.read_csv(path, dtype={"factor": str, "economy": str})
-    need = {"factor", "economy", "supply_elasticity", "source"}
-    if not need <= set(table.columns):
-        raise CGEInputError(f"factor supply file {path}: needs columns {', '.join(sorted(need))}")
+    table = read_table_csv(path, "factor supply file", {"factor", "economy", "supply_elasticity", "source"},
+                           dtype={"factor": str, "economy": str})
     eta = pd.to_numeric(table.supply_elasticity, errors="coerce")
     bad = table[~(eta >= 0) | ~np.isfinite(eta)]
     if len(bad):

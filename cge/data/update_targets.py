@@ -32,6 +32,7 @@ from python_calamine import CalamineError
 
 from cge.data.region_split import Economies
 from cge.data.wiod import raw_data_dir, repo_root
+from cge.data.csv_tables import read_table_csv
 from cge.errors import CGEInputError
 
 WDI_FILE = ("gdp_wdi", "GDP_wdi_NY.GDP.MKTP.CD_2025-03-24.xls")
@@ -90,12 +91,7 @@ def read_wdi_gdp(data_dir: Path | None = None) -> tuple[pd.DataFrame, set[str]]:
 def read_gdp_supplement(path: Path | None = None) -> pd.DataFrame:
     """Supplementary GDP (USD million): index economy, columns 2011, 2023; every row cited."""
     path = Path(path) if path is not None else gdp_supplement_file()
-    if not path.is_file():
-        raise CGEInputError(f"GDP supplement file not found: {path}")
-    table = pd.read_csv(path)
-    need = {"economy", "year", "gdp_usd_million", "source"}
-    if not need <= set(table.columns):
-        raise CGEInputError(f"GDP supplement file {path}: needs columns {', '.join(sorted(need))}")
+    table = read_table_csv(path, "GDP supplement file", {"economy", "year", "gdp_usd_million", "source"})
     bad = table[~(pd.to_numeric(table.gdp_usd_million, errors="coerce") > 0)]
     if len(bad):
         raise CGEInputError(f"GDP supplement file {path}: gdp_usd_million of {bad.economy.iloc[0]} "
