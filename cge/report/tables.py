@@ -253,16 +253,22 @@ def _with(ds: xr.Dataset, variable: str) -> list[str]:
     return [s for s, h in zip(scenarios(ds), held.values) if h]
 
 
+def _by_scenario_and_region(sub: xr.Dataset, name: str, column: str, names: list[str]) -> pd.DataFrame:
+    """``sub[name]`` as a frame: rows (scenario, region) in the given scenario order and the
+    dataset's region order, one column per value of the dimension ``column``."""
+    da = sub[name].transpose(SCENARIO, "region", column)
+    frame = da.to_dataframe(name="v")["v"].unstack(column)
+    return frame.reindex(pd.MultiIndex.from_product([names, [str(r) for r in sub["region"].values]],
+                                                    names=[SCENARIO, "region"]))
+
+
 def decomposition_table(ds: xr.Dataset) -> Table | None:
     """Welfare decomposition: rows (scenario, region), columns components and EV."""
     names = _with(ds, "ev_component_usd_million")
     if not names:
         return None
     sub = _subset(ds, names)
-    da = sub["ev_component_usd_million"].transpose(SCENARIO, "region", "ev_component")
-    frame = da.to_dataframe(name="v")["v"].unstack("ev_component")
-    frame = frame.reindex(pd.MultiIndex.from_product([names, [str(r) for r in sub["region"].values]],
-                                                     names=[SCENARIO, "region"]))
+    frame = _by_scenario_and_region(sub, "ev_component_usd_million", "ev_component", names)
     keep = [c for c in (str(x) for x in sub["ev_component"].values) if (frame[c].abs() >= MIN_COMPONENT).any()]
     frame = frame[keep].rename(columns=COMPONENT_LABELS)
     frame["EV"] = sub["ev_usd_million"].transpose(SCENARIO, "region").values.ravel()
@@ -307,10 +313,7 @@ def ssa_table(ds: xr.Dataset) -> Table | None:
     if not names:
         return None
     sub = _subset(ds, names)
-    da = sub["ssa_ev_pct_income"].transpose(SCENARIO, "region", "statistic")
-    frame = da.to_dataframe(name="v")["v"].unstack("statistic")
-    frame = frame.reindex(pd.MultiIndex.from_product([names, [str(r) for r in sub["region"].values]],
-                                                     names=[SCENARIO, "region"]))
+    frame = _by_scenario_and_region(sub, "ssa_ev_pct_income", "statistic", names)
     frame.columns.name = None
     return Table("sensitivity", "Welfare: systematic sensitivity analysis", units(ds, "ev_pct_income"),
                  note_text(sub), frame, labels=titles(sub) | {
