@@ -110,9 +110,6 @@ def _rates(cgem, solver, base_terms, cpi_base, x, p, dp, masks) -> PointRates:  
                            p - FD_STEP * dp_g)
         for name, (_, arr) in up.items():
             group_res.setdefault(name, []).append((arr - dn[name][1]) / (2 * FD_STEP))
-    if not masks.shape[0]:  # no subtotal groups (e.g. a scenario whose instruments the optimiser sets)
-        shapes = result_arrays(cgem, base_terms, state_terms(cgem, State(x, p)), p)
-        group_res = {name: np.zeros((0,) + np.shape(arr)) for name, (_, arr) in shapes.items()}
     return PointRates(x=x, dev=total.dev, components=total.components, by_sector=total.by_sector,
                       trade=total.trade,
                       group_components=np.array(group_comp).reshape((len(masks),) + total.components.shape),
@@ -152,7 +149,10 @@ def decompose(cached, sc: Scenario, p_target: np.ndarray, record: ShockRecord,  
     path = instrument_path(cgem, base.p, p_target, smoothing=False)
     base_terms = state_terms(cgem, base)
     cpi_base, income, u_base = base_terms.cpi, base_terms.inc, base_terms.utility
-    dims = {k: d for k, (d, _) in result_arrays(cgem, base_terms, base_terms, base.p).items()}
+    base_arrays = result_arrays(cgem, base_terms, base_terms, base.p)
+    dims = {k: d for k, (d, _) in base_arrays.items()}
+    # no subtotal groups (a scenario whose instruments only the optimiser sets): empty subtotals
+    no_groups = {k: np.zeros((0,) + np.shape(arr)) for k, (_, arr) in base_arrays.items()}
     solved: dict[float, np.ndarray] = {0.0: base.x.copy()}
 
     def solve_at(t: float) -> np.ndarray:
@@ -207,7 +207,8 @@ def decompose(cached, sc: Scenario, p_target: np.ndarray, record: ShockRecord,  
     return Decomposition(
         components=add("components"), by_sector=add("by_sector"), trade=add("trade"),
         group_components=add("group_components"),
-        group_results={k: sum(t["group_results"][k] for t in totals) for k in totals[0]["group_results"]},
+        group_results={k: sum(t["group_results"][k] for t in totals) for k in totals[0]["group_results"]}
+        if len(masks) else no_groups,
         dims=dims, groups=list(groups), intervals=nodes_used, error=err,
         identity_residual=max(t["identity"] for t in totals),
         seconds=time.perf_counter() - start, history=history, breaks=breaks)
