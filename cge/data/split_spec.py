@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
                       model_validator)
 
 from cge.errors import CGEInputError
+from cge.yaml_loader import load_yaml
 
 SHARE_TOL = 1e-6
 OTHER = "other"      # key for "all regions not listed", spread pro rata to the parent
@@ -202,11 +202,7 @@ def load_split_spec(path: str | Path) -> SplitSpec:
     path = Path(path)
     if not path.is_file():
         raise CGEInputError(f"split definition {path}: file not found")
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise CGEInputError(f"split definition {path.name}: malformed YAML "
-                            f"({str(exc).splitlines()[0]})") from None
+    raw, _ = load_yaml(path, "split definition")   # strict: duplicate keys refused
     try:
         return SplitSpec.model_validate(raw)
     except ValidationError as exc:
